@@ -1,0 +1,123 @@
+package runners
+
+import (
+	"context"
+	"net/http"
+)
+
+// maxLabels is the most labels one request may carry.
+const maxLabels = 100
+
+// Label is a label of a self-hosted runner.
+type Label struct {
+	ID   int64     `json:"id,omitempty"`
+	Name string    `json:"name"`
+	Type LabelType `json:"type,omitempty"`
+}
+
+// LabelType tells labels GitHub applies from those a user adds.
+type LabelType string
+
+// The label types.
+const (
+	// LabelReadOnly labels are applied when the runner is configured
+	// ("self-hosted", the OS and the architecture); they cannot be removed.
+	LabelReadOnly LabelType = "read-only"
+	// LabelCustom labels are added by users.
+	LabelCustom LabelType = "custom"
+)
+
+// labelList is the body GitHub answers every label operation with.
+type labelList struct {
+	TotalCount int      `json:"total_count"`
+	Labels     []*Label `json:"labels"`
+}
+
+// labelNames is the body of add and set.
+type labelNames struct {
+	Labels []string `json:"labels"`
+}
+
+// ListLabels lists the labels of a self-hosted runner.
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization
+//
+//	GET /{scope}/actions/runners/{runner_id}/labels
+func (s scope) ListLabels(ctx context.Context, runnerID int64) ([]*Label, error) {
+	return s.labels(ctx, http.MethodGet, runnerID, "", nil)
+}
+
+// AddLabels adds 1 to 100 custom labels to a self-hosted runner and returns
+// all its labels.
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization
+//
+//	POST /{scope}/actions/runners/{runner_id}/labels
+func (s scope) AddLabels(ctx context.Context, runnerID int64, labels ...string) ([]*Label, error) {
+	if len(labels) == 0 {
+		return nil, invalidArgf("AddLabels needs at least one label")
+	}
+	return s.setOrAdd(ctx, http.MethodPost, runnerID, labels)
+}
+
+// SetLabels replaces the custom labels of a self-hosted runner with 0 to 100
+// labels (none removes every custom label) and returns all its labels.
+// Read-only labels stay.
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization
+//
+//	PUT /{scope}/actions/runners/{runner_id}/labels
+func (s scope) SetLabels(ctx context.Context, runnerID int64, labels ...string) ([]*Label, error) {
+	return s.setOrAdd(ctx, http.MethodPut, runnerID, labels)
+}
+
+// RemoveAllLabels removes every custom label from a self-hosted runner and
+// returns the read-only labels that remain.
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization
+//
+//	DELETE /{scope}/actions/runners/{runner_id}/labels
+func (s scope) RemoveAllLabels(ctx context.Context, runnerID int64) ([]*Label, error) {
+	return s.labels(ctx, http.MethodDelete, runnerID, "", nil)
+}
+
+// RemoveLabel removes one custom label from a self-hosted runner and returns
+// the labels that remain. A label the runner does not have is [ErrNotFound].
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization
+//
+//	DELETE /{scope}/actions/runners/{runner_id}/labels/{name}
+func (s scope) RemoveLabel(ctx context.Context, runnerID int64, name string) ([]*Label, error) {
+	seg, err := segment("label name", name)
+	if err != nil {
+		return nil, err
+	}
+	return s.labels(ctx, http.MethodDelete, runnerID, "/"+seg, nil)
+}
+
+func (s scope) setOrAdd(ctx context.Context, method string, runnerID int64, labels []string) ([]*Label, error) {
+	if len(labels) > maxLabels {
+		return nil, invalidArgf("at most %d labels, got %d", maxLabels, len(labels))
+	}
+	for i, l := range labels {
+		if l == "" {
+			return nil, invalidArgf("label %d is empty", i)
+		}
+	}
+	// A copy, never nil: set with no labels must send [], not null.
+	return s.labels(ctx, method, runnerID, "", labelNames{Labels: append([]string{}, labels...)})
+}
+
+// labels calls actions/runners/{runner_id}/labels{suffix} and returns the
+// labels GitHub answers with.
+func (s scope) labels(ctx context.Context, method string, runnerID int64, suffix string, body any) ([]*Label, error) {
+	path, err := runnerPath(runnerID, "/labels"+suffix)
+	if err != nil {
+		return nil, err
+	}
+	var list labelList
+	if _, err := s.call(ctx, method, path, nil, body, &list); err != nil {
+		return nil, err
+	}
+	return list.Labels, nil
+}

@@ -1,0 +1,623 @@
+// Package runners is a typed client for GitHub's self-hosted runners REST API.
+//
+// It covers every self-hosted runner endpoint at the three scopes GitHub offers
+// them: enterprise, organization and repository. Each scope is a thin service
+// that only knows its path prefix; every operation is written once and shared
+// by all three through the [Scope] interface:
+//
+//	c, err := runners.NewClient(runners.WithToken(os.Getenv("GITHUB_TOKEN")))
+//	if err != nil { ... }
+//	for r, err := range c.Org("octo-org").AllRunners(ctx, nil) {
+//		if err != nil { ... }
+//		fmt.Println(r.Name, r.Status, r.Busy)
+//	}
+//
+// Errors are a single [*Error] type, matched with [errors.Is] against the
+// sentinels ([ErrNotFound], [ErrRunnerBusy], [ErrRateLimited], ...) or with
+// [errors.As]. Bad input is rejected with [ErrInvalidArgument] before any
+// request is sent. Secrets (the auth token, registration and remove tokens, JIT
+// configs) never appear in errors or in what fmt and slog print.
+//
+// The runnerstest package holds an in-memory fake of the API for tests.
+package runners
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+	"golang.org/x/oauth2"
+)
+
+const (
+	// Version is the version of this library, sent in the default User-Agent.
+	Version = "0.1.0"
+
+	defaultBaseURL    = "https://api.github.com/"
+	defaultUserAgent  = "fleetkit-runners/" + Version
+	mediaType         = "application/vnd.github+json"
+	cloudAPIVersion   = "2026-03-10" // api.github.com and *.ghe.com
+	serverAPIVersion  = "2022-11-28" // every other host: GitHub Enterprise Server before 3.21 knows only this one
+	maxErrorBodyBytes = 1 << 20      // an error body is read up to 1 MiB; the rest is discarded
+	maxBodyBytes      = 32 << 20     // a success body larger than 32 MiB is refused
+)
+
+// Client talks to GitHub's self-hosted runners API. Create one with
+// [NewClient]; it is safe for concurrent use, and its scopes ([Client.Org],
+// [Client.Repo], [Client.Enterprise]) are cheap values that share it.
+type Client struct {
+	baseURL    *url.URL // always ends in "/"
+	hc         *http.Client
+	apiVersion string
+	userAgent  string
+	authed     bool
+}
+
+// Option configures a [Client]. An option may fail; [NewClient] returns its error.
+type Option func(*settings) error
+
+type settings struct {
+	baseURL    string
+	hc         *http.Client
+	apiVersion string
+	userAgent  string
+	authOption string // the name of the auth option given, to refuse a second
+	// auth builds the token source once the client is configured; it gets the
+	// client without credentials, so a source that must call the API itself
+	// (a GitHub App's token exchange) uses the client's own base URL,
+	// headers, transport and error handling.
+	auth func(unauthed *Client) (oauth2.TokenSource, error)
+}
+
+func (s *settings) setAuth(name string, auth func(*Client) (oauth2.TokenSource, error)) error {
+	if s.authOption != "" {
+		return invalidArgf("%s and %s both set the credentials; give one", s.authOption, name)
+	}
+	s.authOption, s.auth = name, auth
+	return nil
+}
+
+// staticAuth is the auth of an option whose token source needs nothing from the client.
+func staticAuth(ts oauth2.TokenSource) func(*Client) (oauth2.TokenSource, error) {
+	return func(*Client) (oauth2.TokenSource, error) { return ts, nil }
+}
+
+// WithToken authenticates every request with "Authorization: Bearer <token>",
+// for a personal access token or an installation token. An empty token is an error.
+func WithToken(token string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(token) == "" {
+			return invalidArgf("WithToken: the token is empty")
+		}
+		return s.setAuth("WithToken", staticAuth(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})))
+	}
+}
+
+// WithTokenSource authenticates every request with a token from ts, asked
+// again whenever the last one has expired.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(s *settings) error {
+		if ts == nil {
+			return invalidArgf("WithTokenSource: the token source is nil")
+		}
+		return s.setAuth("WithTokenSource", staticAuth(oauth2.ReuseTokenSource(nil, ts)))
+	}
+}
+
+// WithHTTPClient sends requests through a copy of hc (its transport, timeout,
+// cookie jar and redirect policy). hc itself is never modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) error {
+		if hc == nil {
+			return invalidArgf("WithHTTPClient: the client is nil")
+		}
+		s.hc = hc
+		return nil
+	}
+}
+
+// WithBaseURL points the client at another API host. GitHub Enterprise Server
+// hosts get "/api/v3/" appended unless the URL already ends in it; GHE.com
+// hosts (api.SUBDOMAIN.ghe.com) and loopback hosts are used as given. The
+// default is https://api.github.com/.
+func WithBaseURL(rawURL string) Option {
+	return func(s *settings) error {
+		s.baseURL = rawURL
+		return nil
+	}
+}
+
+// WithAPIVersion sets the X-GitHub-Api-Version header. The default is
+// 2026-03-10 for api.github.com and GHE.com, and 2022-11-28 for GitHub
+// Enterprise Server.
+func WithAPIVersion(version string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(version) == "" {
+			return invalidArgf("WithAPIVersion: the version is empty")
+		}
+		s.apiVersion = version
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(s *settings) error {
+		if strings.TrimSpace(ua) == "" {
+			return invalidArgf("WithUserAgent: the user agent is empty")
+		}
+		s.userAgent = ua
+		return nil
+	}
+}
+
+// NewClient returns a client configured by opts. With no options it talks to
+// https://api.github.com/ without credentials.
+func NewClient(opts ...Option) (*Client, error) {
+	s := settings{baseURL: defaultBaseURL, userAgent: defaultUserAgent}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&s); err != nil {
+			return nil, err
+		}
+	}
+	base, err := normalizeBaseURL(s.baseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{baseURL: base, apiVersion: s.apiVersion, userAgent: s.userAgent}
+	if c.apiVersion == "" {
+		c.apiVersion = defaultAPIVersion(base.Hostname())
+	}
+	hc := http.Client{}
+	if s.hc != nil {
+		hc = *s.hc // a copy: the caller's client is never mutated
+	}
+	c.hc = &hc
+	if s.auth == nil {
+		return c, nil
+	}
+	ts, err := s.auth(c)
+	if err != nil {
+		return nil, err
+	}
+	authed := *c
+	authedHC := hc
+	authedHC.Transport = &authTransport{base: hc.Transport, source: ts, origin: origin(base)}
+	authed.hc, authed.authed = &authedHC, true
+	return &authed, nil
+}
+
+// BaseURL returns the normalised base URL every request path is relative to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+// Format prints the client's base URL and API version, never its credentials.
+func (c *Client) Format(f fmt.State, verb rune) {
+	if c == nil {
+		io.WriteString(f, "<nil>")
+		return
+	}
+	fmt.Fprintf(f, "runners.Client{BaseURL: %q, APIVersion: %q, Authenticated: %t}", c.baseURL, c.apiVersion, c.authed)
+}
+
+// normalizeBaseURL applies the base URL rules in the package documentation
+// of WithBaseURL.
+func normalizeBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, invalidArgf("base URL: %v", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, invalidArgf("base URL %q: the scheme must be http or https", u.Redacted())
+	case u.Host == "" || u.Hostname() == "":
+		return nil, invalidArgf("base URL %q: no host", u.Redacted())
+	case u.User != nil:
+		return nil, invalidArgf("base URL %q: credentials in the URL are refused; use WithToken", u.Redacted())
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return nil, invalidArgf("base URL %q: a query or fragment is not allowed", u.Redacted())
+	}
+	host := strings.ToLower(u.Hostname())
+	path := strings.TrimRight(u.EscapedPath(), "/")
+	switch {
+	case host == "github.com" || host == "api.github.com":
+		// github.com is the web host; its API lives on api.github.com.
+		u.Host = strings.Replace(u.Host, u.Hostname(), "api.github.com", 1)
+	case strings.HasSuffix(host, ".ghe.com"):
+		if !strings.HasPrefix(host, "api.") {
+			u.Host = "api." + u.Host // SUBDOMAIN.ghe.com is the web host
+		}
+	case isLoopback(host):
+		// used exactly as given, so tests and mocks work with any prefix
+	case !strings.HasSuffix(path, "/api/v3"):
+		path += "/api/v3" // GitHub Enterprise Server
+	}
+	return url.Parse(u.Scheme + "://" + u.Host + path + "/")
+}
+
+func defaultAPIVersion(host string) string {
+	host = strings.ToLower(host)
+	if host == "api.github.com" || strings.HasSuffix(host, ".ghe.com") {
+		return cloudAPIVersion
+	}
+	return serverAPIVersion
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func origin(u *url.URL) string { return strings.ToLower(u.Scheme + "://" + u.Host) }
+
+// authTransport adds the Authorization header to requests for the client's own
+// origin (scheme and host), and to no other: a redirect to another host, or to
+// plain http, never carries the token.
+type authTransport struct {
+	base   http.RoundTripper
+	source oauth2.TokenSource
+	origin string
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if origin(req.URL) != t.origin {
+		return base.RoundTrip(req)
+	}
+	tok, err := t.source.Token()
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("getting the auth token: %w", err)
+	}
+	r2 := req.Clone(req.Context()) // a RoundTripper must not modify the request
+	r2.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	return base.RoundTrip(r2)
+}
+
+// call sends one API request and decodes a 2xx JSON body into out (unless out
+// is nil). path is relative to the base URL and already escaped; q, when not
+// nil, is encoded with go-querystring; body, when not nil, is sent as JSON.
+// The returned response's body is already closed; it is nil when no response
+// came back.
+func (c *Client) call(ctx context.Context, method, path string, q, body, out any) (*http.Response, error) {
+	req, err := c.newRequest(ctx, method, path, q, body)
+	if err != nil {
+		return nil, err
+	}
+	return c.do(req, out)
+}
+
+// newRequest is the one place a request is built and its headers are set.
+func (c *Client) newRequest(ctx context.Context, method, path string, q, body any) (*http.Request, error) {
+	u, err := url.Parse(c.baseURL.String() + path)
+	if err != nil {
+		return nil, invalidArgf("path %q: %v", path, err)
+	}
+	if q != nil {
+		v, err := query.Values(q)
+		if err != nil {
+			return nil, invalidArgf("query: %v", err)
+		}
+		u.RawQuery = v.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			return nil, invalidArgf("request body: %v", err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return nil, invalidArgf("%s %s: %v", method, u.Redacted(), err)
+	}
+	req.Header.Set("Accept", mediaType)
+	req.Header.Set("X-GitHub-Api-Version", c.apiVersion)
+	req.Header.Set("User-Agent", c.userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return req, nil
+}
+
+// do sends req, turns a non-2xx response into an error, and decodes a 2xx body
+// into out.
+func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, transportError(req, err)
+	}
+	defer closeBody(resp.Body)
+	if err := checkResponse(req, resp); err != nil {
+		return resp, err
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return resp, nil
+	}
+	if err := decodeBody(resp.Body, out); err != nil {
+		return resp, decodeError(req, resp, err)
+	}
+	return resp, nil
+}
+
+var errBodyTooLarge = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
+
+// decodeBody decodes one JSON value from body, refusing an empty body, a body
+// larger than maxBodyBytes, and anything but white space after the value.
+func decodeBody(body io.Reader, out any) error {
+	lr := &cappedReader{r: body, left: maxBodyBytes}
+	dec := json.NewDecoder(lr)
+	if err := dec.Decode(out); err != nil {
+		if lr.over {
+			return errBodyTooLarge
+		}
+		if err == io.EOF {
+			return errors.New("empty response body")
+		}
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if lr.over {
+			return errBodyTooLarge
+		}
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// cappedReader reads at most left bytes and records whether the source had more.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, _ := c.r.Read(one[:]); n > 0 {
+			c.over = true
+			return 0, errBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// closeBody drains a little of what is left, so the connection can be
+// reused, and closes the body.
+func closeBody(body io.ReadCloser) {
+	io.CopyN(io.Discard, body, 4<<10)
+	body.Close()
+}
+
+// segment escapes one path segment, refusing what cannot be one: an empty
+// string, or "." and "..", which a server or proxy may resolve against the
+// path and so aim the request at another resource.
+func segment(what, s string) (string, error) {
+	switch s {
+	case "":
+		return "", invalidArgf("%s is empty", what)
+	case ".", "..":
+		return "", invalidArgf("%s %q is not a valid path segment", what, s)
+	}
+	return url.PathEscape(s), nil
+}
+
+// runnerPath is "actions/runners/{runner_id}" followed by more, already escaped.
+func runnerPath(runnerID int64, more string) (string, error) {
+	if runnerID <= 0 {
+		return "", invalidArgf("runner ID must be positive, got %d", runnerID)
+	}
+	return "actions/runners/" + strconv.FormatInt(runnerID, 10) + more, nil
+}
+
+// Scope is what every scope offers: the self-hosted runner operations of one
+// enterprise ([Client.Enterprise]), organization ([Client.Org]) or repository
+// ([Client.Repo]). Methods may be added to it in later versions; a test double
+// should embed the interface, or use the runnerstest package.
+type Scope interface {
+	ListRunners(ctx context.Context, opts *ListRunnersOptions) (*RunnerList, error)
+	AllRunners(ctx context.Context, opts *ListRunnersOptions) iter.Seq2[*Runner, error]
+	GetRunner(ctx context.Context, runnerID int64) (*Runner, error)
+	DeleteRunner(ctx context.Context, runnerID int64) error
+	ListRunnerApplications(ctx context.Context) ([]*RunnerApplication, error)
+	CreateRegistrationToken(ctx context.Context) (*Token, error)
+	CreateRemoveToken(ctx context.Context) (*Token, error)
+	GenerateJITConfig(ctx context.Context, req *JITConfigRequest) (*JITConfig, error)
+	ListLabels(ctx context.Context, runnerID int64) ([]*Label, error)
+	AddLabels(ctx context.Context, runnerID int64, labels ...string) ([]*Label, error)
+	SetLabels(ctx context.Context, runnerID int64, labels ...string) ([]*Label, error)
+	RemoveAllLabels(ctx context.Context, runnerID int64) ([]*Label, error)
+	RemoveLabel(ctx context.Context, runnerID int64, name string) ([]*Label, error)
+}
+
+// ScopeFromURL returns the scope a GitHub web URL names:
+// https://github.com/octo-org (or .../orgs/octo-org) is the organization,
+// https://github.com/octo-org/octo-repo (with or without .git) the repository,
+// and https://github.com/enterprises/acme the enterprise; a trailing slash is
+// allowed. On GitHub Enterprise Server and GHE.com the same shapes apply on the
+// web host of the client's base URL (a client on a loopback base URL, such as
+// a test fake, accepts any host). Anything else is [ErrInvalidArgument].
+func (c *Client) ScopeFromURL(rawURL string) (Scope, error) {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return nil, invalidArgf("scope URL: %v", err)
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, invalidArgf("scope URL %q: want http(s)://HOST/ORG, /OWNER/REPO or /enterprises/SLUG", u.Redacted())
+	}
+	if host := strings.ToLower(u.Host); host != c.webHost() && !isLoopback(c.baseURL.Hostname()) {
+		return nil, invalidArgf("scope URL %q: host %s is not this client's GitHub host %s", u.Redacted(), host, c.webHost())
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	switch {
+	case len(parts) == 1 && parts[0] != "":
+		return c.Org(parts[0]), nil
+	case len(parts) == 2 && parts[0] == "enterprises":
+		return c.Enterprise(parts[1]), nil
+	case len(parts) == 2 && parts[0] == "orgs":
+		return c.Org(parts[1]), nil
+	case len(parts) == 2 && parts[0] != "" && strings.TrimSuffix(parts[1], ".git") != "":
+		return c.Repo(parts[0], strings.TrimSuffix(parts[1], ".git")), nil
+	}
+	return nil, invalidArgf("scope URL %q: want http(s)://HOST/ORG, /OWNER/REPO or /enterprises/SLUG", u.Redacted())
+}
+
+// webHost is the host (and port) people browse for this client's API:
+// github.com for api.github.com, SUBDOMAIN.ghe.com for api.SUBDOMAIN.ghe.com,
+// and the host itself for GitHub Enterprise Server.
+func (c *Client) webHost() string {
+	host := strings.ToLower(c.baseURL.Host)
+	switch {
+	case host == "api.github.com":
+		return "github.com"
+	case strings.HasPrefix(host, "api.") && strings.HasSuffix(host, ".ghe.com"):
+		return strings.TrimPrefix(host, "api.")
+	}
+	return host
+}
+
+// scope is the one implementation of every operation. The three services
+// embed it and differ only in the path prefix it holds.
+type scope struct {
+	c      *Client
+	prefix string // "orgs/octo-org/", escaped, ending in "/"
+	err    error  // a bad scope name, returned by every operation before any request
+}
+
+// newScope builds the prefix kind/name[/name...] from names that must each be
+// one non-empty path segment without "/".
+func newScope(c *Client, kind string, names ...[2]string) scope {
+	prefix := kind + "/"
+	for _, n := range names {
+		what, name := n[0], n[1]
+		if strings.Contains(name, "/") {
+			return scope{c: c, err: invalidArgf("%s %q contains '/'", what, name)}
+		}
+		seg, err := segment(what, name)
+		if err != nil {
+			return scope{c: c, err: err}
+		}
+		prefix += seg + "/"
+	}
+	return scope{c: c, prefix: prefix}
+}
+
+// String returns the scope's path prefix, such as "orgs/octo-org".
+func (s scope) String() string { return strings.TrimSuffix(s.prefix, "/") }
+
+// call sends a request for path, relative to the scope's prefix.
+func (s scope) call(ctx context.Context, method, path string, q, body, out any) (*http.Response, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	return s.c.call(ctx, method, s.prefix+path, q, body, out)
+}
+
+// Runner is a self-hosted runner.
+type Runner struct {
+	ID            int64        `json:"id"`
+	RunnerGroupID int64        `json:"runner_group_id,omitempty"`
+	Name          string       `json:"name"`
+	OS            string       `json:"os"`
+	Status        RunnerStatus `json:"status"`
+	Busy          bool         `json:"busy"`
+	Ephemeral     bool         `json:"ephemeral"`
+	// Version of the runner software; empty until the runner has connected once.
+	Version string   `json:"version,omitempty"`
+	Labels  []*Label `json:"labels"`
+}
+
+// RunnerStatus is whether a runner is connected to GitHub.
+type RunnerStatus string
+
+// The runner statuses GitHub reports.
+const (
+	RunnerOnline  RunnerStatus = "online"
+	RunnerOffline RunnerStatus = "offline"
+)
+
+// RunnerApplication is a download of the runner software for one platform.
+type RunnerApplication struct {
+	OS           string `json:"os"`
+	Architecture string `json:"architecture"`
+	DownloadURL  string `json:"download_url"`
+	Filename     string `json:"filename"`
+	// TempDownloadToken is a short-lived bearer token for DownloadURL, when one is needed.
+	TempDownloadToken string `json:"temp_download_token,omitempty"`
+	SHA256Checksum    string `json:"sha256_checksum,omitempty"`
+}
+
+// GetRunner gets one self-hosted runner.
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#get-a-self-hosted-runner-for-an-organization
+//
+//	GET /{scope}/actions/runners/{runner_id}
+func (s scope) GetRunner(ctx context.Context, runnerID int64) (*Runner, error) {
+	path, err := runnerPath(runnerID, "")
+	if err != nil {
+		return nil, err
+	}
+	r := new(Runner)
+	if _, err := s.call(ctx, http.MethodGet, path, nil, nil, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DeleteRunner removes a self-hosted runner, for when its machine no longer
+// exists. A runner that is still running a job is not removed: the error
+// matches [ErrRunnerBusy].
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#delete-a-self-hosted-runner-from-an-organization
+//
+//	DELETE /{scope}/actions/runners/{runner_id}
+func (s scope) DeleteRunner(ctx context.Context, runnerID int64) error {
+	path, err := runnerPath(runnerID, "")
+	if err != nil {
+		return err
+	}
+	_, err = s.call(ctx, http.MethodDelete, path, nil, nil, nil)
+	return err
+}
+
+// ListRunnerApplications lists the runner software downloads, one per
+// platform.
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#list-runner-applications-for-an-organization
+//
+//	GET /{scope}/actions/runners/downloads
+func (s scope) ListRunnerApplications(ctx context.Context) ([]*RunnerApplication, error) {
+	var apps []*RunnerApplication
+	if _, err := s.call(ctx, http.MethodGet, "actions/runners/downloads", nil, nil, &apps); err != nil {
+		return nil, err
+	}
+	return apps, nil
+}
