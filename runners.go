@@ -34,6 +34,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/go-querystring/query"
 	"golang.org/x/oauth2"
@@ -72,24 +73,24 @@ type settings struct {
 	apiVersion string
 	userAgent  string
 	authOption string // the name of the auth option given, to refuse a second
-	// auth builds the token source once the client is configured; it gets the
-	// client without credentials, so a source that must call the API itself
-	// (a GitHub App's token exchange) uses the client's own base URL,
-	// headers, transport and error handling.
-	auth func(unauthed *Client) (oauth2.TokenSource, error)
+	auth       authFunc
+	// refreshMargin is how long before its expiry a token is renewed; 0
+	// leaves the default of each auth option.
+	refreshMargin time.Duration
 }
 
-func (s *settings) setAuth(name string, auth func(*Client) (oauth2.TokenSource, error)) error {
+// authFunc builds the token source once the client is configured. It gets the
+// client without credentials, so a source that must call the API itself (a
+// GitHub App's token exchange) uses the client's own base URL, headers,
+// transport and error handling, and the refresh margin (0 for the default).
+type authFunc func(unauthed *Client, refreshMargin time.Duration) (oauth2.TokenSource, error)
+
+func (s *settings) setAuth(name string, auth authFunc) error {
 	if s.authOption != "" {
 		return invalidArgf("%s and %s both set the credentials; give one", s.authOption, name)
 	}
 	s.authOption, s.auth = name, auth
 	return nil
-}
-
-// staticAuth is the auth of an option whose token source needs nothing from the client.
-func staticAuth(ts oauth2.TokenSource) func(*Client) (oauth2.TokenSource, error) {
-	return func(*Client) (oauth2.TokenSource, error) { return ts, nil }
 }
 
 // WithToken authenticates every request with "Authorization: Bearer <token>",
@@ -99,7 +100,8 @@ func WithToken(token string) Option {
 		if strings.TrimSpace(token) == "" {
 			return invalidArgf("WithToken: the token is empty")
 		}
-		return s.setAuth("WithToken", staticAuth(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})))
+		ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
+		return s.setAuth("WithToken", func(*Client, time.Duration) (oauth2.TokenSource, error) { return ts, nil })
 	}
 }
 
@@ -110,7 +112,25 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 		if ts == nil {
 			return invalidArgf("WithTokenSource: the token source is nil")
 		}
-		return s.setAuth("WithTokenSource", staticAuth(oauth2.ReuseTokenSource(nil, ts)))
+		return s.setAuth("WithTokenSource", func(_ *Client, margin time.Duration) (oauth2.TokenSource, error) {
+			if margin == 0 {
+				return oauth2.ReuseTokenSource(nil, ts), nil // renews 10 seconds before expiry
+			}
+			return oauth2.ReuseTokenSourceWithExpiry(nil, ts, margin), nil
+		})
+	}
+}
+
+// WithTokenRefreshMargin renews a token this long before it expires: the
+// tokens of [WithTokenSource] (default 10 seconds) and the installation tokens
+// of [WithAppInstallation] (default 1 minute). It must be positive.
+func WithTokenRefreshMargin(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return invalidArgf("WithTokenRefreshMargin: the margin must be positive, got %v", d)
+		}
+		s.refreshMargin = d
+		return nil
 	}
 }
 
@@ -189,7 +209,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if s.auth == nil {
 		return c, nil
 	}
-	ts, err := s.auth(c)
+	ts, err := s.auth(c, s.refreshMargin)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +237,7 @@ func (c *Client) Format(f fmt.State, verb rune) {
 func normalizeBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, invalidArgf("base URL: %v", err)
+		return nil, invalidArgf("base URL: %v", urlParseError(err))
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
@@ -468,26 +488,48 @@ type Scope interface {
 func (c *Client) ScopeFromURL(rawURL string) (Scope, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil {
-		return nil, invalidArgf("scope URL: %v", err)
+		return nil, invalidArgf("scope URL: %v", urlParseError(err))
 	}
-	if (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+	if (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
 		return nil, invalidArgf("scope URL %q: want http(s)://HOST/ORG, /OWNER/REPO or /enterprises/SLUG", u.Redacted())
 	}
 	if host := strings.ToLower(u.Host); host != c.webHost() && !isLoopback(c.baseURL.Hostname()) {
 		return nil, invalidArgf("scope URL %q: host %s is not this client's GitHub host %s", u.Redacted(), host, c.webHost())
 	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	// One leading and one trailing slash: an empty segment is not a name.
+	parts := strings.Split(strings.TrimSuffix(strings.TrimPrefix(u.Path, "/"), "/"), "/")
+	var s Scope
+	var bad error // a name the scope refuses, such as ".."
 	switch {
-	case len(parts) == 1 && parts[0] != "":
-		return c.Org(parts[0]), nil
+	case len(parts) == 1 && parts[0] != "" && parts[0] != "orgs" && parts[0] != "enterprises":
+		o := c.Org(parts[0])
+		s, bad = o, o.err
 	case len(parts) == 2 && parts[0] == "enterprises":
-		return c.Enterprise(parts[1]), nil
+		e := c.Enterprise(parts[1])
+		s, bad = e, e.err
 	case len(parts) == 2 && parts[0] == "orgs":
-		return c.Org(parts[1]), nil
+		o := c.Org(parts[1])
+		s, bad = o, o.err
 	case len(parts) == 2 && parts[0] != "" && strings.TrimSuffix(parts[1], ".git") != "":
-		return c.Repo(parts[0], strings.TrimSuffix(parts[1], ".git")), nil
+		r := c.Repo(parts[0], strings.TrimSuffix(parts[1], ".git"))
+		s, bad = r, r.err
+	default:
+		return nil, invalidArgf("scope URL %q: want http(s)://HOST/ORG, /OWNER/REPO or /enterprises/SLUG", u.Redacted())
 	}
-	return nil, invalidArgf("scope URL %q: want http(s)://HOST/ORG, /OWNER/REPO or /enterprises/SLUG", u.Redacted())
+	if bad != nil {
+		return nil, bad
+	}
+	return s, nil
+}
+
+// urlParseError is what url.Parse said, without the URL it quotes: the URL
+// may carry credentials (https://user:token@host/...).
+func urlParseError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // webHost is the host (and port) people browse for this client's API:

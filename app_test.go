@@ -1,0 +1,730 @@
+package runners
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testAppID          = 1234
+	testInstallationID = 42
+	testExchangePath   = "/app/installations/42/access_tokens"
+	testRunnerPath     = "/orgs/o/actions/runners/1"
+)
+
+// appTestKey is the app's RSA key, generated once per test binary.
+var appTestKey = sync.OnceValue(func() *rsa.PrivateKey {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return key
+})
+
+// pkcs1PEM encodes key as GitHub hands it out: "RSA PRIVATE KEY" (PKCS #1).
+func pkcs1PEM(key *rsa.PrivateKey) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+}
+
+// pkcs8PEM encodes any key as "PRIVATE KEY" (PKCS #8).
+func pkcs8PEM(t *testing.T, key any) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+// keySecrets returns what must never be printed: every base64 line of the
+// key's PEM encodings and the private numbers.
+func keySecrets(t *testing.T, key *rsa.PrivateKey) []string {
+	t.Helper()
+	var secrets []string
+	for _, p := range [][]byte{pkcs1PEM(key), pkcs8PEM(t, key)} {
+		secrets = append(secrets, pemBodyLines(p)...)
+	}
+	return append(secrets, key.D.String(), key.Primes[0].String(), key.Primes[1].String())
+}
+
+// pemBodyLines returns the base64 lines of PEM data.
+func pemBodyLines(p []byte) []string {
+	var lines []string
+	for _, l := range strings.Split(string(p), "\n") {
+		if len(l) >= 16 && !strings.HasPrefix(l, "-----") && !strings.Contains(l, ":") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// assertNoSecrets fails the test if s contains any of secrets.
+func assertNoSecrets(t *testing.T, s string, secrets ...string) {
+	t.Helper()
+	for _, secret := range secrets {
+		if secret != "" && strings.Contains(s, secret) {
+			t.Errorf("output leaks a secret %.12q...: %s", secret, s)
+		}
+	}
+}
+
+// testClock is a clock the test moves by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: time.Now().Truncate(time.Second)} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// appRequest is one request the fake GitHub received.
+type appRequest struct {
+	Method string
+	URL    string // scheme://host/path, as the client sent it
+	Path   string
+	Header http.Header
+}
+
+// appServer is a fake GitHub for app authentication: it checks the app JWT
+// on POST {prefix}/app/installations/42/access_tokens, issues installation
+// tokens ghs_... that expire ttl after now(), and answers GET
+// {prefix}/orgs/o/actions/runners/1 with testdata/get_runner.json.
+type appServer struct {
+	t       *testing.T
+	prefix  string // "" or "/api/v3"
+	pub     *rsa.PublicKey
+	now     func() time.Time
+	ttl     time.Duration
+	delay   time.Duration               // an exchange takes this long
+	reply   func(w http.ResponseWriter) // when set, answers exchanges instead of issuing a token
+	runner  []byte                      // the runner fixture
+	redirTo string                      // when set, runner requests are redirected to this origin
+	srv     *httptest.Server            // nil when only the handler is used
+
+	nExch atomic.Int64 // exchanges with a valid JWT
+
+	mu     sync.Mutex   // guards what follows
+	reqs   []appRequest // every request, in order
+	jwts   []string     // the valid JWTs of the exchanges
+	issued []string     // the installation tokens issued
+}
+
+// newAppServer starts a fake GitHub; configure modifies it before it starts.
+func newAppServer(t *testing.T, configure ...func(*appServer)) *appServer {
+	t.Helper()
+	s := newAppHandler(t, configure...)
+	s.srv = httptest.NewServer(s)
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// newAppHandler is newAppServer without a socket, for a client whose
+// transport calls ServeHTTP.
+func newAppHandler(t *testing.T, configure ...func(*appServer)) *appServer {
+	t.Helper()
+	s := &appServer{t: t, pub: &appTestKey().PublicKey, now: time.Now, ttl: time.Hour, runner: fixture(t, "get_runner.json")}
+	for _, f := range configure {
+		f(s)
+	}
+	return s
+}
+
+// baseURL is what the client is given.
+func (s *appServer) baseURL() string { return s.srv.URL + s.prefix }
+
+func (s *appServer) requests() []appRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]appRequest(nil), s.reqs...)
+}
+
+// exchangeRequests and runnerRequests split the requests received.
+func (s *appServer) exchangeRequests() []appRequest { return s.filter("/app/installations/") }
+func (s *appServer) runnerRequests() []appRequest   { return s.filter("/actions/runners/") }
+
+func (s *appServer) filter(part string) []appRequest {
+	var out []appRequest
+	for _, r := range s.requests() {
+		if strings.Contains(r.Path, part) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (s *appServer) issuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
+}
+
+func (s *appServer) receivedJWTs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.jwts...)
+}
+
+func (s *appServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	u := *r.URL
+	if u.Host == "" {
+		u.Scheme, u.Host = "http", r.Host
+	}
+	s.mu.Lock()
+	s.reqs = append(s.reqs, appRequest{Method: r.Method, URL: u.Scheme + "://" + u.Host + u.EscapedPath(), Path: u.EscapedPath(), Header: r.Header.Clone()})
+	s.mu.Unlock()
+
+	switch path := r.URL.EscapedPath(); {
+	case strings.Contains(path, "/app/installations/"):
+		if r.Method != http.MethodPost || path != s.prefix+testExchangePath {
+			s.t.Errorf("exchange: %s %s, want POST %s", r.Method, path, s.prefix+testExchangePath)
+			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+			return
+		}
+		jwt, err := checkAppJWT(r.Header.Get("Authorization"), s.pub, testAppID, s.now())
+		if err != nil {
+			s.t.Errorf("exchange: %v", err)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "A JSON web token could not be decoded"})
+			return
+		}
+		n := s.nExch.Add(1)
+		s.mu.Lock()
+		s.jwts = append(s.jwts, jwt)
+		s.mu.Unlock()
+		time.Sleep(s.delay)
+		if s.reply != nil {
+			s.reply(w)
+			return
+		}
+		tok := fmt.Sprintf("ghs_installation%02dSECRETtoken", n)
+		s.mu.Lock()
+		s.issued = append(s.issued, tok)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusCreated, map[string]any{
+			"token":                tok,
+			"expires_at":           s.now().Add(s.ttl).UTC().Format(time.RFC3339),
+			"permissions":          map[string]string{"organization_self_hosted_runners": "write"},
+			"repository_selection": "all",
+		})
+	case r.Method == http.MethodGet && path == s.prefix+testRunnerPath:
+		if s.redirTo != "" {
+			http.Redirect(w, r, s.redirTo+path, http.StatusTemporaryRedirect)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Write(s.runner)
+	default:
+		s.t.Errorf("unexpected request %s %s", r.Method, path)
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// checkAppJWT checks an exchange's Authorization header the way GitHub does:
+// an RS256 JWT signed by pub, issued for appID at least 50 seconds before now
+// (clock drift), expiring after now and at most 10 minutes after it was
+// issued. It returns the JWT.
+func checkAppJWT(auth string, pub *rsa.PublicKey, appID int64, now time.Time) (string, error) {
+	jwt, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok {
+		return "", errors.New("the Authorization header is not a bearer token")
+	}
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		return "", fmt.Errorf("the bearer token has %d parts, want a JWT's 3", len(parts))
+	}
+	var raw [3][]byte
+	for i, p := range parts {
+		b, err := base64.RawURLEncoding.DecodeString(p)
+		if err != nil {
+			return "", fmt.Errorf("JWT part %d is not unpadded base64url: %v", i, err)
+		}
+		raw[i] = b
+	}
+	var header map[string]any
+	if err := json.Unmarshal(raw[0], &header); err != nil {
+		return "", fmt.Errorf("JWT header: %v", err)
+	}
+	if want := map[string]any{"alg": "RS256", "typ": "JWT"}; fmt.Sprint(header) != fmt.Sprint(want) {
+		return "", fmt.Errorf("JWT header %v, want %v", header, want)
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], raw[2]); err != nil {
+		return "", fmt.Errorf("JWT signature: %v", err)
+	}
+	var claims struct {
+		Iss string `json:"iss"` // a JSON string: a number does not decode
+		Iat int64  `json:"iat"`
+		Exp int64  `json:"exp"`
+	}
+	if err := json.Unmarshal(raw[1], &claims); err != nil {
+		return "", fmt.Errorf("JWT claims: %v", err)
+	}
+	n := now.Unix()
+	switch {
+	case claims.Iss != strconv.FormatInt(appID, 10):
+		return "", fmt.Errorf("iss %q, want %d", claims.Iss, appID)
+	case claims.Iat > n-50:
+		return "", fmt.Errorf("iat is %ds before now, want at least 50s (clock drift)", n-claims.Iat)
+	case claims.Iat < n-120:
+		return "", fmt.Errorf("iat is %ds before now, want about 60s", n-claims.Iat)
+	case claims.Exp-claims.Iat > 600:
+		return "", fmt.Errorf("exp is %ds after iat, want at most 10 minutes", claims.Exp-claims.Iat)
+	case claims.Exp <= n:
+		return "", fmt.Errorf("exp is %ds before now: expired", n-claims.Exp)
+	}
+	return jwt, nil
+}
+
+// newAppClient returns a client for s authenticating with auth.
+func newAppClient(t *testing.T, s *appServer, auth Option, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(append([]Option{WithBaseURL(s.baseURL()), auth}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// appSource returns the client's app token source, so a test can set its
+// clock and margin before the first request.
+func appSource(t *testing.T, c *Client) *appTokenSource {
+	t.Helper()
+	at, ok := c.hc.Transport.(*authTransport)
+	require.True(t, ok, "transport is %T, want *authTransport", c.hc.Transport)
+	src, ok := at.source.(*appTokenSource)
+	require.True(t, ok, "token source is %T, want *appTokenSource", at.source)
+	return src
+}
+
+// getRunner gets runner 1 of org o, the request every test makes.
+func getRunner(t *testing.T, c *Client) (*Runner, error) {
+	t.Helper()
+	return c.Org("o").GetRunner(t.Context(), 1)
+}
+
+func TestAppInstallation_ExchangesJWTForInstallationToken(t *testing.T) {
+	t.Parallel()
+	key := appTestKey()
+	for _, tc := range []struct {
+		name string
+		auth func(t *testing.T) Option
+	}{
+		{"PKCS1 PEM", func(*testing.T) Option { return WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)) }},
+		{"PKCS8 PEM", func(t *testing.T) Option {
+			return WithAppInstallation(testAppID, testInstallationID, pkcs8PEM(t, key))
+		}},
+		{"PEM with a certificate block first", func(*testing.T) Option {
+			cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("not parsed")})
+			return WithAppInstallation(testAppID, testInstallationID, append(cert, pkcs1PEM(key)...))
+		}},
+		{"crypto.Signer", func(*testing.T) Option { return WithAppInstallationSigner(testAppID, testInstallationID, key) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newAppServer(t)
+			c := newAppClient(t, srv, tc.auth(t))
+
+			r, err := getRunner(t, c)
+			require.NoError(t, err)
+			assert.Equal(t, int64(23), r.ID)
+			assert.Equal(t, "MBP", r.Name)
+
+			require.Len(t, srv.issuedTokens(), 1)
+			tok := srv.issuedTokens()[0]
+			exch := srv.exchangeRequests()
+			require.Len(t, exch, 1)
+			assert.Equal(t, http.MethodPost, exch[0].Method)
+			assert.Equal(t, testExchangePath, exch[0].Path)
+			assert.Equal(t, mediaType, exch[0].Header.Get("Accept"))
+			assert.Equal(t, serverAPIVersion, exch[0].Header.Get("X-GitHub-Api-Version"))
+			assert.Equal(t, defaultUserAgent, exch[0].Header.Get("User-Agent"))
+			assert.Equal(t, "Bearer "+srv.receivedJWTs()[0], exch[0].Header.Get("Authorization"))
+			assert.NotContains(t, exch[0].Header.Get("Authorization"), "ghs_", "the exchange must not carry an installation token")
+
+			runs := srv.runnerRequests()
+			require.Len(t, runs, 1)
+			assert.Equal(t, "Bearer "+tok, runs[0].Header.Get("Authorization"))
+
+			// The token is reused: no second exchange.
+			_, err = getRunner(t, c)
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), srv.nExch.Load())
+			assert.Equal(t, "Bearer "+tok, srv.runnerRequests()[1].Header.Get("Authorization"))
+		})
+	}
+}
+
+func TestAppInstallation_ConcurrentCallersShareOneExchange(t *testing.T) {
+	t.Parallel()
+	srv := newAppServer(t, func(s *appServer) { s.delay = 50 * time.Millisecond })
+	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())))
+
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for range 10 {
+				_, err := c.Org("o").GetRunner(t.Context(), 1)
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	assert.Equal(t, int64(1), srv.nExch.Load(), "100 calls from 10 goroutines must share one exchange")
+	require.Len(t, srv.issuedTokens(), 1)
+	runs := srv.runnerRequests()
+	require.Len(t, runs, 100)
+	for _, r := range runs {
+		assert.Equal(t, "Bearer "+srv.issuedTokens()[0], r.Header.Get("Authorization"))
+	}
+}
+
+func TestAppInstallation_RefreshesBeforeExpiry(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		margin time.Duration // 0: the default
+		want   time.Duration // the token is replaced this long before it expires
+	}{
+		{"default margin", 0, time.Minute},
+		{"ten minutes", 10 * time.Minute, 10 * time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clock := newTestClock()
+			srv := newAppServer(t, func(s *appServer) { s.now = clock.Now })
+			var opts []Option
+			if tc.margin != 0 {
+				opts = append(opts, WithTokenRefreshMargin(tc.margin))
+			}
+			c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())), opts...)
+			src := appSource(t, c)
+			assert.Equal(t, tc.want, src.refreshBefore)
+			src.now = clock.Now
+			call := func(wantExchanges int64, wantToken int) {
+				t.Helper()
+				_, err := getRunner(t, c)
+				require.NoError(t, err)
+				require.Equal(t, wantExchanges, srv.nExch.Load())
+				runs := srv.runnerRequests()
+				assert.Equal(t, "Bearer "+srv.issuedTokens()[wantToken], runs[len(runs)-1].Header.Get("Authorization"))
+			}
+
+			call(1, 0)
+			clock.Advance(time.Hour - tc.want - time.Second) // just before expires_at - margin
+			call(1, 0)
+			clock.Advance(2 * time.Second) // just past it
+			call(2, 1)
+			call(2, 1)
+			call(2, 1)
+			clock.Advance(time.Hour - tc.want + time.Second) // past the second token's refresh point
+			call(3, 2)
+
+			for _, r := range srv.exchangeRequests() {
+				assert.NotContains(t, r.Header.Get("Authorization"), "ghs_", "a refresh must not carry the old token")
+			}
+		})
+	}
+}
+
+func TestAppInstallation_BadKeysAndIDs(t *testing.T) {
+	t.Parallel()
+	key := appTestKey()
+	good := pkcs1PEM(key)
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	ecDER, err := x509.MarshalECPrivateKey(ecKey)
+	require.NoError(t, err)
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	smallKey, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	garbageBytes := []byte("SECRETgarbage-that-is-not-DER-0123456789abcdefghijklmnop")
+	encrypted := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Headers: map[string]string{
+		"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-256-CBC,00112233445566778899AABBCCDDEEFF",
+	}, Bytes: garbageBytes})
+
+	var nilRSA *rsa.PrivateKey
+	secrets := append(keySecrets(t, key), "SECRETgarbage", base64.StdEncoding.EncodeToString(garbageBytes)[:32])
+	secrets = append(secrets, pemBodyLines(pkcs8PEM(t, ecKey))...)
+	for _, tc := range []struct {
+		name string
+		opts []Option
+	}{
+		{"nil PEM", []Option{WithAppInstallation(testAppID, testInstallationID, nil)}},
+		{"empty PEM", []Option{WithAppInstallation(testAppID, testInstallationID, []byte{})}},
+		{"garbage", []Option{WithAppInstallation(testAppID, testInstallationID, []byte("SECRETgarbage, not a key"))}},
+		{"RSA PRIVATE KEY block of garbage", []Option{WithAppInstallation(testAppID, testInstallationID,
+			pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: garbageBytes}))}},
+		{"PRIVATE KEY block of garbage", []Option{WithAppInstallation(testAppID, testInstallationID,
+			pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: garbageBytes}))}},
+		{"truncated PEM", []Option{WithAppInstallation(testAppID, testInstallationID, good[:len(good)/2])}},
+		{"certificate only", []Option{WithAppInstallation(testAppID, testInstallationID,
+			pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: garbageBytes}))}},
+		{"encrypted PEM", []Option{WithAppInstallation(testAppID, testInstallationID, encrypted)}},
+		{"EC PRIVATE KEY", []Option{WithAppInstallation(testAppID, testInstallationID,
+			pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: ecDER}))}},
+		{"PKCS8 ECDSA", []Option{WithAppInstallation(testAppID, testInstallationID, pkcs8PEM(t, ecKey))}},
+		{"PKCS8 Ed25519", []Option{WithAppInstallation(testAppID, testInstallationID, pkcs8PEM(t, edKey))}},
+		{"1024-bit RSA", []Option{WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(smallKey))}},
+		{"app ID 0", []Option{WithAppInstallation(0, testInstallationID, good)}},
+		{"negative app ID", []Option{WithAppInstallation(-1, testInstallationID, good)}},
+		{"installation ID 0", []Option{WithAppInstallation(testAppID, 0, good)}},
+		{"negative installation ID", []Option{WithAppInstallation(testAppID, -42, good)}},
+		{"signer nil", []Option{WithAppInstallationSigner(testAppID, testInstallationID, nil)}},
+		{"signer typed nil", []Option{WithAppInstallationSigner(testAppID, testInstallationID, nilRSA)}},
+		{"signer ECDSA", []Option{WithAppInstallationSigner(testAppID, testInstallationID, ecKey)}},
+		{"signer Ed25519", []Option{WithAppInstallationSigner(testAppID, testInstallationID, edKey)}},
+		{"signer 1024-bit RSA", []Option{WithAppInstallationSigner(testAppID, testInstallationID, smallKey)}},
+		{"signer app ID 0", []Option{WithAppInstallationSigner(0, testInstallationID, key)}},
+		{"signer installation ID 0", []Option{WithAppInstallationSigner(testAppID, 0, key)}},
+		{"WithToken first", []Option{WithToken(testToken), WithAppInstallation(testAppID, testInstallationID, good)}},
+		{"WithToken after", []Option{WithAppInstallation(testAppID, testInstallationID, good), WithToken(testToken)}},
+		{"both app options", []Option{WithAppInstallation(testAppID, testInstallationID, good), WithAppInstallationSigner(testAppID, testInstallationID, key)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := NewClient(tc.opts...)
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.ErrorIs(t, err, ErrInvalidArgument)
+			assertNoSecrets(t, err.Error(), secrets...)
+			assertNoSecrets(t, fmt.Sprintf("%+v %#v", err, err), secrets...)
+		})
+	}
+}
+
+func TestAppInstallation_BaseURLs(t *testing.T) {
+	t.Parallel()
+	t.Run("loopback with /api/v3", func(t *testing.T) {
+		t.Parallel()
+		srv := newAppServer(t, func(s *appServer) { s.prefix = "/api/v3" })
+		c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())))
+		_, err := getRunner(t, c)
+		require.NoError(t, err)
+		exch := srv.exchangeRequests()
+		require.Len(t, exch, 1)
+		assert.Equal(t, "/api/v3/app/installations/42/access_tokens", exch[0].Path)
+		runs := srv.runnerRequests()
+		require.Len(t, runs, 1)
+		assert.Equal(t, "/api/v3/orgs/o/actions/runners/1", runs[0].Path)
+		assert.Equal(t, "Bearer "+srv.issuedTokens()[0], runs[0].Header.Get("Authorization"))
+	})
+	for _, tc := range []struct {
+		name, baseURL, prefix, wantOrigin, wantVersion string
+	}{
+		{"GitHub Enterprise Server", "https://ghes.example.com", "/api/v3", "https://ghes.example.com", serverAPIVersion},
+		{"GHE.com", "https://api.acme.ghe.com", "", "https://api.acme.ghe.com", cloudAPIVersion},
+		{"github.com", "", "", "https://api.github.com", cloudAPIVersion},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newAppHandler(t, func(s *appServer) { s.prefix = tc.prefix })
+			transport := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, r)
+				return rec.Result(), nil
+			})
+			opts := []Option{WithHTTPClient(&http.Client{Transport: transport}), WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey()))}
+			if tc.baseURL != "" {
+				opts = append(opts, WithBaseURL(tc.baseURL))
+			}
+			c, err := NewClient(opts...)
+			require.NoError(t, err)
+			_, err = getRunner(t, c)
+			require.NoError(t, err)
+			reqs := h.requests()
+			require.Len(t, reqs, 2)
+			assert.Equal(t, tc.wantOrigin+tc.prefix+testExchangePath, reqs[0].URL)
+			assert.Equal(t, tc.wantVersion, reqs[0].Header.Get("X-GitHub-Api-Version"))
+			assert.Equal(t, tc.wantOrigin+tc.prefix+testRunnerPath, reqs[1].URL)
+			assert.Equal(t, "Bearer "+h.issuedTokens()[0], reqs[1].Header.Get("Authorization"))
+		})
+	}
+}
+
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// failingSigner is an RSA key in a KMS that is down.
+type failingSigner struct{ pub *rsa.PublicKey }
+
+func (s failingSigner) Public() crypto.PublicKey { return s.pub }
+func (s failingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("kms: service unavailable")
+}
+
+// pssSigner signs with RSASSA-PSS whatever it is asked, which GitHub refuses.
+type pssSigner struct{ *rsa.PrivateKey }
+
+func (s pssSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	return rsa.SignPSS(r, s.PrivateKey, opts.HashFunc(), digest, nil)
+}
+
+func TestAppInstallation_FailedExchange(t *testing.T) {
+	t.Parallel()
+	key := appTestKey()
+	expiresAt := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	raw := func(status int, body string) func(http.ResponseWriter) {
+		return func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(status)
+			io.WriteString(w, body)
+		}
+	}
+	for _, tc := range []struct {
+		name          string
+		auth          Option
+		reply         func(http.ResponseWriter)
+		wantStep      string
+		wantStatus    int // of the *Error inside the AppAuthError; 0 for none
+		wantUnauth    bool
+		wantExchanges int64 // per call
+	}{
+		{"401", nil, raw(http.StatusUnauthorized, string(fixture(t, "error_unauthorized.json"))), "exchange", 401, true, 1},
+		{"404", nil, raw(http.StatusNotFound, `{"message":"Not Found"}`), "exchange", 404, false, 1},
+		{"500", nil, raw(http.StatusInternalServerError, `{"message":"Server Error"}`), "exchange", 500, false, 1},
+		{"garbage JSON", nil, raw(http.StatusCreated, `<html>ghs_inHTMLSECRET</html>`), "decode", 201, false, 1},
+		{"truncated JSON", nil, raw(http.StatusCreated, `{"token":"ghs_truncatedSECRET","expires_at":`), "decode", 201, false, 1},
+		{"wrong type", nil, raw(http.StatusCreated, `{"token":["ghs_arraySECRET"],"expires_at":"`+expiresAt+`"}`), "decode", 201, false, 1},
+		{"no token", nil, raw(http.StatusCreated, `{"expires_at":"`+expiresAt+`"}`), "decode", 201, false, 1},
+		{"no expires_at", nil, raw(http.StatusCreated, `{"token":"ghs_noExpirySECRET"}`), "decode", 201, false, 1},
+		{"bad expires_at", nil, raw(http.StatusCreated, `{"token":"ghs_badExpirySECRET","expires_at":"soon"}`), "decode", 201, false, 1},
+		{"signer fails", WithAppInstallationSigner(testAppID, testInstallationID, failingSigner{&key.PublicKey}), nil, "jwt", 0, false, 0},
+		{"signer signs PSS", WithAppInstallationSigner(testAppID, testInstallationID, pssSigner{key}), nil, "jwt", 0, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newAppServer(t, func(s *appServer) { s.reply = tc.reply })
+			auth := tc.auth
+			if auth == nil {
+				auth = WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key))
+			}
+			c := newAppClient(t, srv, auth)
+
+			for call := int64(1); call <= 2; call++ { // a failure is not cached: the next call tries again
+				r, err := getRunner(t, c)
+				require.Error(t, err)
+				assert.Nil(t, r)
+				assert.Equal(t, call*tc.wantExchanges, srv.nExch.Load())
+				assert.Empty(t, srv.runnerRequests(), "no runner request without a token")
+
+				var appErr *AppAuthError
+				require.ErrorAs(t, err, &appErr)
+				assert.Equal(t, tc.wantStep, appErr.Step)
+				assert.Equal(t, int64(testAppID), appErr.AppID)
+				assert.Equal(t, int64(testInstallationID), appErr.InstallationID)
+				var apiErr *Error
+				assert.ErrorAs(t, err, &apiErr, "the operation's error is an *Error")
+				if tc.wantStatus != 0 {
+					require.ErrorAs(t, appErr.Err, &apiErr)
+					assert.Equal(t, tc.wantStatus, apiErr.StatusCode)
+					assert.Equal(t, http.MethodPost, apiErr.Method)
+					assert.Equal(t, srv.baseURL()+testExchangePath, apiErr.URL)
+				}
+				if tc.wantUnauth {
+					assert.ErrorIs(t, err, ErrUnauthorized)
+				} else {
+					assert.NotErrorIs(t, err, ErrUnauthorized)
+				}
+				assert.Contains(t, err.Error(), tc.wantStep)
+
+				secrets := append(keySecrets(t, key), "ghs_")
+				for _, jwt := range srv.receivedJWTs() {
+					secrets = append(secrets, jwt, strings.Split(jwt, ".")[2])
+				}
+				for _, s := range []string{err.Error(), fmt.Sprintf("%v|%+v|%#v|%s", err, err, appErr, appErr)} {
+					assertNoSecrets(t, s, secrets...)
+				}
+			}
+		})
+	}
+}
+
+func TestAppInstallation_NeverPrintsSecrets(t *testing.T) {
+	t.Parallel()
+	key := appTestKey()
+	srv := newAppServer(t)
+	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)))
+	_, err := getRunner(t, c) // so the token is cached
+	require.NoError(t, err)
+
+	secrets := append(keySecrets(t, key), srv.issuedTokens()...)
+	for _, jwt := range srv.receivedJWTs() {
+		secrets = append(secrets, jwt, strings.Split(jwt, ".")[2])
+	}
+	var out bytes.Buffer
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		fmt.Fprintf(&out, verb+"\n", c)
+		fmt.Fprintf(&out, verb+"\n", appSource(t, c))
+	}
+	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", c, "source", appSource(t, c))
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("client", "client", c, "source", appSource(t, c))
+	assert.Contains(t, out.String(), "Authenticated: true")
+	assertNoSecrets(t, out.String(), secrets...)
+}
+
+func TestAppInstallation_TokenStaysOnTheClientsOrigin(t *testing.T) {
+	t.Parallel()
+	var otherAuth atomic.Value
+	body := fixture(t, "get_runner.json")
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherAuth.Store(r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	t.Cleanup(other.Close)
+	srv := newAppServer(t, func(s *appServer) { s.redirTo = other.URL })
+	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())))
+
+	r, err := getRunner(t, c)
+	require.NoError(t, err)
+	assert.Equal(t, int64(23), r.ID)
+	runs := srv.runnerRequests()
+	require.Len(t, runs, 1)
+	assert.Equal(t, "Bearer "+srv.issuedTokens()[0], runs[0].Header.Get("Authorization"))
+	assert.Equal(t, "", otherAuth.Load(), "the redirect to another origin must not carry the token")
+}
