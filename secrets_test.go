@@ -1,0 +1,385 @@
+package runners
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	secToken     = "LLBF3JGZDX3P5PMEXLND6TS6FCWO6"
+	secJITConfig = "abc123xyzSECRET"
+)
+
+// secAssertClean checks that s shows none of the secrets, whole or in part.
+func secAssertClean(t *testing.T, s, what string) {
+	t.Helper()
+	for _, secret := range []string{secToken, secToken[:12], secToken[12:], secJITConfig, "xyzSECRET", testToken, testToken[4:16]} {
+		assert.NotContains(t, s, secret, "%s: %s", what, s)
+	}
+}
+
+// secValues returns a token, a JIT config and an authenticated client as a
+// caller would hold them, fetched from a test server.
+func secValues(t *testing.T) (Token, JITConfig, *Client) {
+	t.Helper()
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/registration-token"):
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, `{"token":"`+secToken+`","expires_at":"2026-03-10T12:00:00Z"}`)
+		case strings.HasSuffix(r.URL.Path, "/generate-jitconfig"):
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, `{"runner":{"id":42,"name":"jit-runner-1","os":"unknown","status":"offline","busy":false,"labels":[]},"encoded_jit_config":"`+secJITConfig+`"}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	})
+	tok, err := c.Org("octo-org").CreateRegistrationToken(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, secToken, tok.Token, "the secret is readable from the field")
+	require.True(t, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC).Equal(tok.ExpiresAt))
+	jit, err := c.Org("octo-org").GenerateJITConfig(context.Background(), &JITConfigRequest{Name: "jit-runner-1", RunnerGroupID: 1, Labels: []string{"gpu"}})
+	require.NoError(t, err)
+	require.Equal(t, secJITConfig, jit.EncodedJITConfig, "the secret is readable from the field")
+	require.NotNil(t, jit.Runner)
+	return *tok, *jit, c
+}
+
+var secVerbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%40v", "%-40s", "%.3s", "%T"}
+
+func TestSecretsFmt(t *testing.T) {
+	t.Parallel()
+	tok, jit, c := secValues(t)
+	values := []struct {
+		name string
+		v    any
+		show string // non-secret information the printed value shows
+	}{
+		{"Token", tok, "2026-03-10"},
+		{"*Token", &tok, "2026-03-10"},
+		{"JITConfig", jit, "jit-runner-1"},
+		{"*JITConfig", &jit, "jit-runner-1"},
+		{"*Client", c, c.BaseURL()},
+	}
+	for _, val := range values {
+		t.Run(val.name, func(t *testing.T) {
+			t.Parallel()
+			for _, verb := range secVerbs {
+				s := fmt.Sprintf(verb, val.v)
+				secAssertClean(t, s, verb)
+				if verb != "%T" {
+					assert.Contains(t, s, val.show, "%s shows %q", verb, val.show)
+				}
+			}
+			for what, s := range map[string]string{
+				"Sprint":              fmt.Sprint(val.v),
+				"Sprintln":            fmt.Sprintln(val.v),
+				"Sprint with others":  fmt.Sprint("before", val.v, 7, val.v),
+				"Errorf":              fmt.Errorf("wrapped: %v", val.v).Error(),
+				"Sprintf %v of [1]":   fmt.Sprintf("%v", [1]any{val.v}),
+				"Sprintf %+v of map":  fmt.Sprintf("%+v", map[string]any{"k": val.v}),
+				"Sprintf %#v of map":  fmt.Sprintf("%#v", map[string]any{"k": val.v}),
+				"Sprintf %v of []any": fmt.Sprintf("%v", []any{val.v, val.v}),
+			} {
+				secAssertClean(t, s, what)
+				assert.Contains(t, s, val.show, what)
+			}
+		})
+	}
+	t.Run("redaction marker", func(t *testing.T) {
+		t.Parallel()
+		assert.Contains(t, fmt.Sprint(tok), "[redacted]")
+		assert.Contains(t, fmt.Sprint(jit), "[redacted]")
+		assert.Contains(t, fmt.Sprint(Token{}), `Token: ""`, "an empty token is told apart from a redacted one")
+		assert.Contains(t, fmt.Sprint(JITConfig{}), `EncodedJITConfig: ""`)
+		assert.Contains(t, fmt.Sprint(JITConfig{EncodedJITConfig: secJITConfig}), "Runner: nil")
+	})
+	t.Run("nil pointers", func(t *testing.T) {
+		t.Parallel()
+		var nt *Token
+		var nj *JITConfig
+		var nc *Client
+		for _, v := range []any{nt, nj, nc} {
+			assert.NotPanics(t, func() { _ = fmt.Sprintf("%v %+v %#v %s", v, v, v, v) })
+		}
+	})
+}
+
+func TestSecretsFmtInContainers(t *testing.T) {
+	t.Parallel()
+	tok, jit, c := secValues(t)
+	type holder struct {
+		Tok    Token
+		TokP   *Token
+		JIT    JITConfig
+		JITP   *JITConfig
+		Client *Client
+		Toks   []Token
+		JITs   []*JITConfig
+	}
+	h := holder{Tok: tok, TokP: &tok, JIT: jit, JITP: &jit, Client: c, Toks: []Token{tok, tok}, JITs: []*JITConfig{&jit}}
+	containers := map[string]any{
+		"[]Token":      []Token{tok, tok},
+		"[]*Token":     []*Token{&tok, nil},
+		"[]JITConfig":  []JITConfig{jit},
+		"[]*JITConfig": []*JITConfig{&jit},
+		"[]*Client":    []*Client{c},
+		"map":          map[string]*Token{"reg": &tok},
+		"struct":       h,
+		"*struct":      &h,
+		"anonymous struct": struct {
+			Name string
+			T    Token
+			J    *JITConfig
+		}{"x", tok, &jit},
+	}
+	for name, v := range containers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, verb := range secVerbs {
+				secAssertClean(t, fmt.Sprintf(verb, v), verb)
+			}
+			secAssertClean(t, fmt.Sprint(v), "Sprint")
+			secAssertClean(t, fmt.Sprintln(v, v), "Sprintln")
+		})
+	}
+	// The non-secret information is still there.
+	s := fmt.Sprintf("%+v", h)
+	assert.Contains(t, s, "2026-03-10")
+	assert.Contains(t, s, "jit-runner-1")
+	assert.Contains(t, s, c.BaseURL())
+}
+
+func TestSecretsSlog(t *testing.T) {
+	t.Parallel()
+	tok, jit, c := secValues(t)
+	handlers := map[string]func(io.Writer) slog.Handler{
+		"JSON": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
+	}
+	for name, newHandler := range handlers {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			attrs := []struct {
+				name string
+				attr slog.Attr
+				show string
+			}{
+				{"Token", slog.Any("t", tok), "2026-03-10"},
+				{"*Token", slog.Any("t", &tok), "2026-03-10"},
+				{"JITConfig", slog.Any("jit", jit), "jit-runner-1"},
+				{"*JITConfig", slog.Any("jit", &jit), "jit-runner-1"},
+				{"*Client", slog.Any("client", c), ""},
+			}
+			for _, a := range attrs {
+				var buf bytes.Buffer
+				logger := slog.New(newHandler(&buf))
+				logger.Info("runner event", a.attr)
+				logger.With(a.attr).Warn("with")
+				logger.WithGroup("g").Error("group", a.attr)
+				logger.Info("key-value pairs", a.attr.Key, a.attr.Value.Any())
+				out := buf.String()
+				require.NotEmpty(t, out)
+				secAssertClean(t, out, a.name)
+				if a.show != "" {
+					for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+						assert.Contains(t, line, a.show, "%s: every line shows it", a.name)
+					}
+				}
+			}
+			var buf bytes.Buffer
+			slog.New(newHandler(&buf)).Info("all", "tok", tok, "jit", &jit, "client", c)
+			secAssertClean(t, buf.String(), "all at once")
+			assert.Contains(t, buf.String(), "jit-runner-1")
+		})
+	}
+	t.Run("text handler shows the client", func(t *testing.T) {
+		t.Parallel()
+		var buf bytes.Buffer
+		slog.New(slog.NewTextHandler(&buf, nil)).Info("client", "c", c)
+		assert.Contains(t, buf.String(), c.BaseURL())
+		secAssertClean(t, buf.String(), "text")
+	})
+	t.Run("LogValue", func(t *testing.T) {
+		t.Parallel()
+		v := tok.LogValue()
+		require.Equal(t, slog.KindGroup, v.Kind())
+		secAssertClean(t, v.String(), "Token.LogValue")
+		v = jit.LogValue()
+		require.Equal(t, slog.KindGroup, v.Kind())
+		secAssertClean(t, v.String(), "JITConfig.LogValue")
+		assert.Contains(t, v.String(), "jit-runner-1")
+	})
+}
+
+// secOps is every operation, called with valid arguments.
+var secOps = []struct {
+	name string
+	call func(ctx context.Context, s Scope) error
+}{
+	{"ListRunners", func(ctx context.Context, s Scope) error { _, err := s.ListRunners(ctx, nil); return err }},
+	{"AllRunners", func(ctx context.Context, s Scope) error {
+		for _, err := range s.AllRunners(ctx, nil) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{"GetRunner", func(ctx context.Context, s Scope) error { _, err := s.GetRunner(ctx, 23); return err }},
+	{"DeleteRunner", func(ctx context.Context, s Scope) error { return s.DeleteRunner(ctx, 23) }},
+	{"ListRunnerApplications", func(ctx context.Context, s Scope) error { _, err := s.ListRunnerApplications(ctx); return err }},
+	{"CreateRegistrationToken", func(ctx context.Context, s Scope) error { _, err := s.CreateRegistrationToken(ctx); return err }},
+	{"CreateRemoveToken", func(ctx context.Context, s Scope) error { _, err := s.CreateRemoveToken(ctx); return err }},
+	{"GenerateJITConfig", func(ctx context.Context, s Scope) error {
+		_, err := s.GenerateJITConfig(ctx, &JITConfigRequest{Name: "r", RunnerGroupID: 1, Labels: []string{"gpu"}})
+		return err
+	}},
+	{"ListLabels", func(ctx context.Context, s Scope) error { _, err := s.ListLabels(ctx, 23); return err }},
+	{"AddLabels", func(ctx context.Context, s Scope) error { _, err := s.AddLabels(ctx, 23, "gpu"); return err }},
+	{"SetLabels", func(ctx context.Context, s Scope) error { _, err := s.SetLabels(ctx, 23, "gpu"); return err }},
+	{"RemoveAllLabels", func(ctx context.Context, s Scope) error { _, err := s.RemoveAllLabels(ctx, 23); return err }},
+	{"RemoveLabel", func(ctx context.Context, s Scope) error { _, err := s.RemoveLabel(ctx, 23, "gpu"); return err }},
+}
+
+// secAssertErrorClean checks that no rendering of err shows a secret.
+func secAssertErrorClean(t *testing.T, err error) {
+	t.Helper()
+	require.Error(t, err)
+	var apiErr *Error
+	require.True(t, errors.As(err, &apiErr), "errors.As(%T, *Error)", err)
+	for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%#v", *apiErr), apiErr.URL} {
+		secAssertClean(t, s, "error")
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Error("failed", "err", err)
+	slog.New(slog.NewTextHandler(&buf, nil)).Error("failed", "err", err)
+	secAssertClean(t, buf.String(), "logged error")
+}
+
+func TestSecretsErrors(t *testing.T) {
+	t.Parallel()
+	modes := []struct {
+		name    string
+		handler http.HandlerFunc
+	}{
+		{"401", func(w http.ResponseWriter, r *http.Request) {
+			respond(t, http.StatusUnauthorized, "error_unauthorized.json")(w, r)
+		}},
+		{"404", func(w http.ResponseWriter, r *http.Request) {
+			respond(t, http.StatusNotFound, "error_not_found.json")(w, r)
+		}},
+		{"422", func(w http.ResponseWriter, r *http.Request) {
+			respond(t, http.StatusUnprocessableEntity, "error_validation.json")(w, r)
+		}},
+		{"403 rate limit", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset", "1767225600")
+			respond(t, http.StatusForbidden, "error_rate_limit.json")(w, r)
+		}},
+		{"502 HTML", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			w.Write(fixture(t, "error_bad_gateway.html"))
+		}},
+		{"200 truncated", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"total_count": 1, "runners": [{"id": 1`)
+		}},
+		{"redirect loop", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.String(), http.StatusFound)
+		}},
+	}
+	for _, mode := range modes {
+		for _, op := range secOps {
+			if mode.name == "200 truncated" && op.name == "DeleteRunner" {
+				continue // DeleteRunner reads no body: a 200 is a success
+			}
+			t.Run(mode.name+"/"+op.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newTestClient(t, mode.handler)
+				err := op.call(context.Background(), c.Repo("octo-org", "octo-repo"))
+				secAssertErrorClean(t, err)
+				assert.NotEmpty(t, rec.all(), "the request was sent")
+				for _, got := range rec.all() {
+					assert.Equal(t, "Bearer "+testToken, got.Header.Get("Authorization"), "the token was in use")
+				}
+			})
+		}
+	}
+}
+
+func TestSecretsErrorsWithoutResponse(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	closed, err := NewClient(WithBaseURL("http://"+addr), WithToken(testToken))
+	require.NoError(t, err)
+
+	for _, op := range secOps {
+		t.Run("connection refused/"+op.name, func(t *testing.T) {
+			t.Parallel()
+			secAssertErrorClean(t, op.call(context.Background(), closed.Org("octo-org")))
+		})
+		t.Run("cancelled/"+op.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			err := op.call(ctx, c.Org("octo-org"))
+			assert.ErrorIs(t, err, context.Canceled)
+			secAssertErrorClean(t, err)
+		})
+	}
+}
+
+func TestSecretsInvalidArgumentErrors(t *testing.T) {
+	t.Parallel()
+	c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
+	ctx := context.Background()
+	var errs []error
+	for _, s := range []Scope{c.Org(""), c.Org("a/b"), c.Repo("", "x"), c.Enterprise("..")} {
+		errs = append(errs, s.DeleteRunner(ctx, 23))
+	}
+	org := c.Org("octo-org")
+	_, err := org.GetRunner(ctx, -1)
+	errs = append(errs, err)
+	_, err = org.AddLabels(ctx, 23)
+	errs = append(errs, err)
+	_, err = org.RemoveLabel(ctx, 23, "")
+	errs = append(errs, err)
+	_, err = org.GenerateJITConfig(ctx, nil)
+	errs = append(errs, err)
+	_, err = org.ListRunners(ctx, &ListRunnersOptions{ListOptions: ListOptions{PerPage: 1000}})
+	errs = append(errs, err)
+	_, err = c.ScopeFromURL("https://x:" + testToken + "@github.com/octo-org")
+	errs = append(errs, err)
+	_, err = c.ScopeFromURL("https://x:" + testToken + "@github.com/%zz")
+	errs = append(errs, err)
+	_, err = NewClient(WithBaseURL("https://x:" + testToken + "@ghes.example.com"))
+	errs = append(errs, err)
+	_, err = NewClient(WithBaseURL("https://x:" + testToken + "@ghes.example.com/%zz"))
+	errs = append(errs, err)
+	_, err = NewClient(WithToken(testToken), WithToken(testToken))
+	errs = append(errs, err)
+	for i, err := range errs {
+		assert.ErrorIs(t, err, ErrInvalidArgument, "error %d", i)
+		secAssertErrorClean(t, err)
+	}
+	assert.Empty(t, rec.all(), "bad input sends nothing")
+}

@@ -1,0 +1,459 @@
+package runners
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// newNoRequestClient returns a client whose server fails the test on any request.
+func newNoRequestClient(t *testing.T) (*Client, *recorder) {
+	t.Helper()
+	return newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the server received %s %s; want no request for bad input", r.Method, r.URL)
+		w.WriteHeader(http.StatusTeapot)
+	})
+}
+
+// assertRejectedBeforeSending checks that err is bad input caught before sending:
+// it matches ErrInvalidArgument, is an *Error that carries no response, and
+// the server received nothing.
+func assertRejectedBeforeSending(t *testing.T, err error, rec *recorder) {
+	t.Helper()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	var apiErr *Error
+	if assert.ErrorAs(t, err, &apiErr) {
+		assert.Zero(t, apiErr.StatusCode, "StatusCode of an error caught before sending")
+		assert.Empty(t, apiErr.Method, "Method of an error caught before sending")
+	}
+	for _, other := range []error{ErrNotFound, ErrValidation, ErrUnauthorized, ErrForbidden, ErrConflict, ErrRateLimited, ErrRunnerBusy} {
+		assert.NotErrorIs(t, err, other)
+	}
+	assert.NotContains(t, err.Error(), testToken, "the error text leaks the token")
+	assert.Empty(t, rec.all(), "requests the server received")
+}
+
+// scopeOp is one operation called with valid arguments (bar the scope).
+type scopeOp struct {
+	name string
+	call func(context.Context, Scope) error
+}
+
+// opErr drops an operation's result and keeps its error.
+func opErr[T any](_ T, err error) error { return err }
+
+func firstRunnerErr(seq iter.Seq2[*Runner, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// everyScopeOp is every Scope method, called with valid arguments.
+var everyScopeOp = []scopeOp{
+	{"ListRunners", func(ctx context.Context, s Scope) error { return opErr(s.ListRunners(ctx, nil)) }},
+	{"AllRunners", func(ctx context.Context, s Scope) error { return firstRunnerErr(s.AllRunners(ctx, nil)) }},
+	{"GetRunner", func(ctx context.Context, s Scope) error { return opErr(s.GetRunner(ctx, 23)) }},
+	{"DeleteRunner", func(ctx context.Context, s Scope) error { return s.DeleteRunner(ctx, 23) }},
+	{"ListRunnerApplications", func(ctx context.Context, s Scope) error { return opErr(s.ListRunnerApplications(ctx)) }},
+	{"CreateRegistrationToken", func(ctx context.Context, s Scope) error { return opErr(s.CreateRegistrationToken(ctx)) }},
+	{"CreateRemoveToken", func(ctx context.Context, s Scope) error { return opErr(s.CreateRemoveToken(ctx)) }},
+	{"GenerateJITConfig", func(ctx context.Context, s Scope) error {
+		_, err := s.GenerateJITConfig(ctx, &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: []string{"self-hosted"}})
+		return err
+	}},
+	{"ListLabels", func(ctx context.Context, s Scope) error { return opErr(s.ListLabels(ctx, 23)) }},
+	{"AddLabels", func(ctx context.Context, s Scope) error { return opErr(s.AddLabels(ctx, 23, "gpu")) }},
+	{"SetLabels", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, "gpu")) }},
+	{"RemoveAllLabels", func(ctx context.Context, s Scope) error { return opErr(s.RemoveAllLabels(ctx, 23)) }},
+	{"RemoveLabel", func(ctx context.Context, s Scope) error { return opErr(s.RemoveLabel(ctx, 23, "gpu")) }},
+}
+
+func TestValidationScopeNames(t *testing.T) {
+	t.Parallel()
+	bad := []string{"", "a/b", "/", ".", ".."}
+	type badScope struct {
+		name  string
+		build func(*Client) Scope
+	}
+	var scopes []badScope
+	for _, b := range bad {
+		q := strconv.Quote(b)
+		scopes = append(scopes,
+			badScope{"enterprise " + q, func(c *Client) Scope { return c.Enterprise(b) }},
+			badScope{"org " + q, func(c *Client) Scope { return c.Org(b) }},
+			badScope{"owner " + q, func(c *Client) Scope { return c.Repo(b, "octo-repo") }},
+			badScope{"repo " + q, func(c *Client) Scope { return c.Repo("octo-org", b) }},
+		)
+	}
+	for _, sc := range scopes {
+		for _, op := range everyScopeOp {
+			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newNoRequestClient(t)
+				assertRejectedBeforeSending(t, op.call(context.Background(), sc.build(c)), rec)
+			})
+		}
+	}
+}
+
+func TestValidationRunnerID(t *testing.T) {
+	t.Parallel()
+	ops := []struct {
+		name string
+		call func(context.Context, Scope, int64) error
+	}{
+		{"GetRunner", func(ctx context.Context, s Scope, id int64) error { return opErr(s.GetRunner(ctx, id)) }},
+		{"DeleteRunner", func(ctx context.Context, s Scope, id int64) error { return s.DeleteRunner(ctx, id) }},
+		{"ListLabels", func(ctx context.Context, s Scope, id int64) error { return opErr(s.ListLabels(ctx, id)) }},
+		{"AddLabels", func(ctx context.Context, s Scope, id int64) error { return opErr(s.AddLabels(ctx, id, "gpu")) }},
+		{"SetLabels", func(ctx context.Context, s Scope, id int64) error { return opErr(s.SetLabels(ctx, id, "gpu")) }},
+		{"SetLabels none", func(ctx context.Context, s Scope, id int64) error { return opErr(s.SetLabels(ctx, id)) }},
+		{"RemoveAllLabels", func(ctx context.Context, s Scope, id int64) error { return opErr(s.RemoveAllLabels(ctx, id)) }},
+		{"RemoveLabel", func(ctx context.Context, s Scope, id int64) error { return opErr(s.RemoveLabel(ctx, id, "gpu")) }},
+	}
+	for _, sc := range operationScopes {
+		for _, op := range ops {
+			for _, id := range []int64{0, -1} {
+				t.Run(sc.name+"/"+op.name+"/"+strconv.FormatInt(id, 10), func(t *testing.T) {
+					t.Parallel()
+					c, rec := newNoRequestClient(t)
+					assertRejectedBeforeSending(t, op.call(context.Background(), sc.build(c), id), rec)
+				})
+			}
+		}
+	}
+}
+
+// numberedLabels returns n distinct label names.
+func numberedLabels(n int) []string {
+	labels := make([]string, n)
+	for i := range labels {
+		labels[i] = "label-" + strconv.Itoa(i)
+	}
+	return labels
+}
+
+func TestValidationLabels(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		call func(context.Context, Scope) error
+	}{
+		{"RemoveLabel empty", func(ctx context.Context, s Scope) error { return opErr(s.RemoveLabel(ctx, 23, "")) }},
+		{"RemoveLabel dot", func(ctx context.Context, s Scope) error { return opErr(s.RemoveLabel(ctx, 23, ".")) }},
+		{"RemoveLabel dot dot", func(ctx context.Context, s Scope) error { return opErr(s.RemoveLabel(ctx, 23, "..")) }},
+		{"AddLabels none", func(ctx context.Context, s Scope) error { return opErr(s.AddLabels(ctx, 23)) }},
+		{"AddLabels empty slice", func(ctx context.Context, s Scope) error { return opErr(s.AddLabels(ctx, 23, []string{}...)) }},
+		{"AddLabels empty label", func(ctx context.Context, s Scope) error { return opErr(s.AddLabels(ctx, 23, "")) }},
+		{"AddLabels empty label among others", func(ctx context.Context, s Scope) error { return opErr(s.AddLabels(ctx, 23, "gpu", "", "x64")) }},
+		{"AddLabels 101", func(ctx context.Context, s Scope) error { return opErr(s.AddLabels(ctx, 23, numberedLabels(101)...)) }},
+		{"SetLabels empty label", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, "")) }},
+		{"SetLabels empty label among others", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, "gpu", "")) }},
+		{"SetLabels 101", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, numberedLabels(101)...)) }},
+	}
+	for _, sc := range operationScopes {
+		for _, tc := range cases {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newNoRequestClient(t)
+				assertRejectedBeforeSending(t, tc.call(context.Background(), sc.build(c)), rec)
+			})
+		}
+	}
+}
+
+// TestValidationLabelLimit checks that 100 labels, the most GitHub takes, are sent.
+func TestValidationLabelLimit(t *testing.T) {
+	t.Parallel()
+	ops := []struct {
+		name   string
+		method string
+		call   func(context.Context, Scope, []string) ([]*Label, error)
+	}{
+		{"AddLabels", http.MethodPost, func(ctx context.Context, s Scope, l []string) ([]*Label, error) { return s.AddLabels(ctx, 23, l...) }},
+		{"SetLabels", http.MethodPut, func(ctx context.Context, s Scope, l []string) ([]*Label, error) { return s.SetLabels(ctx, 23, l...) }},
+	}
+	for _, op := range ops {
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
+			c, rec := newTestClient(t, respond(t, http.StatusOK, "labels.json"))
+			labels := numberedLabels(100)
+			got, err := op.call(context.Background(), c.Org("octo-org"), labels)
+			require.NoError(t, err)
+			assert.Len(t, got, 4)
+			req := rec.only(t)
+			assert.Equal(t, op.method, req.Method)
+			assert.Equal(t, "/orgs/octo-org/actions/runners/23/labels", req.Path)
+			var body labelNames
+			require.NoError(t, json.Unmarshal(req.Body, &body))
+			assert.Equal(t, labels, body.Labels, "the 100 labels sent, in order")
+		})
+	}
+}
+
+func TestValidationJITConfig(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		req  *JITConfigRequest
+	}{
+		{"nil", nil},
+		{"no name", &JITConfigRequest{RunnerGroupID: 1, Labels: []string{"self-hosted"}}},
+		{"runner group 0", &JITConfigRequest{Name: "New runner", Labels: []string{"self-hosted"}}},
+		{"runner group -1", &JITConfigRequest{Name: "New runner", RunnerGroupID: -1, Labels: []string{"self-hosted"}}},
+		{"nil labels", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1}},
+		{"0 labels", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: []string{}}},
+		{"101 labels", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: numberedLabels(101)}},
+		{"empty label", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: []string{"self-hosted", ""}}},
+	}
+	for _, sc := range operationScopes {
+		for _, tc := range cases {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newNoRequestClient(t)
+				jit, err := sc.build(c).GenerateJITConfig(context.Background(), tc.req)
+				assert.Nil(t, jit)
+				assertRejectedBeforeSending(t, err, rec)
+			})
+		}
+	}
+}
+
+// TestValidationJITConfigLimits checks that 1 and 100 labels are sent.
+func TestValidationJITConfigLimits(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{1, 100} {
+		t.Run(strconv.Itoa(n)+" labels", func(t *testing.T) {
+			t.Parallel()
+			c, rec := newTestClient(t, respond(t, http.StatusCreated, "jitconfig.json"))
+			req := &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: numberedLabels(n)}
+			jit, err := c.Org("octo-org").GenerateJITConfig(context.Background(), req)
+			require.NoError(t, err)
+			require.NotNil(t, jit)
+			assert.Equal(t, "abc123", jit.EncodedJITConfig)
+			sent := rec.only(t)
+			var body JITConfigRequest
+			require.NoError(t, json.Unmarshal(sent.Body, &body))
+			assert.Equal(t, numberedLabels(n), body.Labels)
+		})
+	}
+}
+
+func TestValidationListOptions(t *testing.T) {
+	t.Parallel()
+	bad := []struct {
+		name string
+		opts *ListRunnersOptions
+	}{
+		{"per page -1", &ListRunnersOptions{ListOptions: ListOptions{PerPage: -1}}},
+		{"per page 101", &ListRunnersOptions{ListOptions: ListOptions{PerPage: 101}}},
+		{"page -1", &ListRunnersOptions{ListOptions: ListOptions{Page: -1}}},
+		{"page -1 with a name", &ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: -1, PerPage: 10}}},
+	}
+	for _, sc := range operationScopes {
+		for _, tc := range bad {
+			t.Run(sc.name+"/ListRunners/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newNoRequestClient(t)
+				list, err := sc.build(c).ListRunners(context.Background(), tc.opts)
+				assert.Nil(t, list)
+				assertRejectedBeforeSending(t, err, rec)
+			})
+			t.Run(sc.name+"/AllRunners/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newNoRequestClient(t)
+				var runners []*Runner
+				var errs []error
+				for r, err := range sc.build(c).AllRunners(context.Background(), tc.opts) {
+					if err != nil {
+						errs = append(errs, err)
+						continue
+					}
+					runners = append(runners, r)
+				}
+				assert.Empty(t, runners)
+				require.Len(t, errs, 1, "AllRunners yields one error and stops")
+				assertRejectedBeforeSending(t, errs[0], rec)
+			})
+		}
+	}
+
+	good := []struct {
+		name      string
+		opts      *ListRunnersOptions
+		wantQuery string
+	}{
+		{"per page 100", &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100}}, "per_page=100"},
+		{"page 0", &ListRunnersOptions{ListOptions: ListOptions{Page: 0, PerPage: 1}}, "per_page=1"},
+		{"zero", &ListRunnersOptions{}, ""},
+	}
+	for _, tc := range good {
+		t.Run("fine/"+tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
+			list, err := c.Org("octo-org").ListRunners(context.Background(), tc.opts)
+			require.NoError(t, err)
+			require.NotNil(t, list)
+			assert.Len(t, list.Runners, 2)
+			req := rec.only(t)
+			assert.Equal(t, "/orgs/octo-org/actions/runners", req.Path)
+			assert.Equal(t, tc.wantQuery, req.RawQuery)
+		})
+	}
+}
+
+// TestValidationEscaping checks that a name with reserved characters becomes
+// exactly one escaped path segment.
+func TestValidationEscaping(t *testing.T) {
+	t.Parallel()
+	const odd = "a b?#%"
+	const oddEscaped = "a%20b%3F%23%25"
+	const label = "gpu/a b?#%"
+	cases := []struct {
+		name     string
+		call     func(*Client) error
+		wantPath string
+		segments map[int]string // index in the path's "/"-split segments -> the unescaped name
+	}{
+		{
+			name: "label",
+			call: func(c *Client) error {
+				_, err := c.Org("octo-org").RemoveLabel(context.Background(), 23, label)
+				return err
+			},
+			wantPath: "/orgs/octo-org/actions/runners/23/labels/gpu%2Fa%20b%3F%23%25",
+			segments: map[int]string{2: "octo-org", 7: label},
+		},
+		{
+			name: "org",
+			call: func(c *Client) error {
+				_, err := c.Org(odd).ListLabels(context.Background(), 23)
+				return err
+			},
+			wantPath: "/orgs/" + oddEscaped + "/actions/runners/23/labels",
+			segments: map[int]string{2: odd},
+		},
+		{
+			name: "enterprise",
+			call: func(c *Client) error {
+				_, err := c.Enterprise(odd).ListLabels(context.Background(), 23)
+				return err
+			},
+			wantPath: "/enterprises/" + oddEscaped + "/actions/runners/23/labels",
+			segments: map[int]string{2: odd},
+		},
+		{
+			name: "owner and repo",
+			call: func(c *Client) error {
+				_, err := c.Repo(odd, odd+"!").ListLabels(context.Background(), 23)
+				return err
+			},
+			wantPath: "/repos/" + oddEscaped + "/" + oddEscaped + "%21/actions/runners/23/labels",
+			segments: map[int]string{2: odd, 3: odd + "!"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, rec := newTestClient(t, respond(t, http.StatusOK, "labels.json"))
+			require.NoError(t, tc.call(c))
+			req := rec.only(t)
+			assert.Equal(t, tc.wantPath, req.Path)
+			assert.Empty(t, req.RawQuery, "nothing of the name may spill into the query")
+			parts := strings.Split(req.Path, "/")
+			assert.Len(t, parts, len(strings.Split(tc.wantPath, "/")))
+			for i, want := range tc.segments {
+				require.Less(t, i, len(parts))
+				got, err := url.PathUnescape(parts[i])
+				require.NoError(t, err)
+				assert.Equal(t, want, got, "segment %d", i)
+			}
+		})
+	}
+}
+
+// TestValidationInputsNotModified checks that the caller's request and label
+// slices are left as they were, including spare capacity beyond their length.
+func TestValidationInputsNotModified(t *testing.T) {
+	t.Parallel()
+	const sentinel = "SPARE"
+	// withSpare returns labels in a slice with one spare element of capacity
+	// holding sentinel, which an append to the caller's slice would overwrite.
+	withSpare := func(labels ...string) []string {
+		backing := append(slices.Clone(labels), sentinel)
+		return backing[:len(labels)]
+	}
+	assertUntouched := func(t *testing.T, got []string, want ...string) {
+		t.Helper()
+		assert.Equal(t, want, got, "the caller's labels")
+		assert.Equal(t, sentinel, got[:len(got)+1][len(got)], "the spare capacity of the caller's labels")
+	}
+
+	t.Run("GenerateJITConfig", func(t *testing.T) {
+		t.Parallel()
+		c, rec := newTestClient(t, respond(t, http.StatusCreated, "jitconfig.json"))
+		labels := withSpare("self-hosted", "gpu/a b?#%")
+		req := &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: labels}
+		_, err := c.Org("octo-org").GenerateJITConfig(context.Background(), req)
+		require.NoError(t, err)
+		rec.only(t)
+		assert.Equal(t, "New runner", req.Name)
+		assert.Equal(t, int64(1), req.RunnerGroupID)
+		assert.Empty(t, req.WorkFolder, "the server default is not written back")
+		assertUntouched(t, req.Labels, "self-hosted", "gpu/a b?#%")
+		assertUntouched(t, labels, "self-hosted", "gpu/a b?#%")
+	})
+	for _, op := range []string{"AddLabels", "SetLabels"} {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			c, rec := newTestClient(t, respond(t, http.StatusOK, "labels.json"))
+			labels := withSpare("gpu", "x64")
+			var err error
+			if op == "AddLabels" {
+				_, err = c.Org("octo-org").AddLabels(context.Background(), 23, labels...)
+			} else {
+				_, err = c.Org("octo-org").SetLabels(context.Background(), 23, labels...)
+			}
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"labels":["gpu","x64"]}`, string(rec.only(t).Body))
+			assertUntouched(t, labels, "gpu", "x64")
+		})
+	}
+	t.Run("ListRunners", func(t *testing.T) {
+		t.Parallel()
+		c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
+		opts := &ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: 2, PerPage: 10}}
+		_, err := c.Org("octo-org").ListRunners(context.Background(), opts)
+		require.NoError(t, err)
+		rec.only(t)
+		assert.Equal(t, ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: 2, PerPage: 10}}, *opts)
+	})
+}
+
+// TestValidationErrorText checks that a bad-input error is the library's own
+// *Error whose text names the problem, not a transport failure.
+func TestValidationErrorText(t *testing.T) {
+	t.Parallel()
+	c, rec := newNoRequestClient(t)
+	_, err := c.Org("octo-org").GetRunner(context.Background(), -1)
+	assertRejectedBeforeSending(t, err, rec)
+	assert.Contains(t, err.Error(), "invalid argument")
+	assert.Contains(t, err.Error(), "-1")
+	var apiErr *Error
+	require.True(t, errors.As(err, &apiErr))
+	assert.NotEmpty(t, apiErr.Message)
+}
