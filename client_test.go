@@ -659,3 +659,29 @@ func TestClientScopeFromURLOnLoopback(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidArgument)
 	assert.Len(t, rec.all(), 1, "no request for a bad URL")
 }
+
+// Credentials never cross the network in clear text unless asked to.
+func TestClientPlainHTTPRefusesCredentials(t *testing.T) {
+	t.Parallel()
+	auths := map[string]Option{
+		"WithToken":       WithToken(testToken),
+		"WithTokenSource": WithTokenSource(&cliCountingTS{token: testToken}),
+	}
+	for name, auth := range auths {
+		_, err := NewClient(WithBaseURL("http://ghes.example.com"), auth)
+		require.ErrorIs(t, err, ErrInvalidArgument, name)
+		assert.Contains(t, err.Error(), "WithInsecureHTTP", name)
+		assert.NotContains(t, err.Error(), testToken, name)
+
+		c, err := NewClient(WithBaseURL("http://ghes.example.com"), auth, WithInsecureHTTP())
+		require.NoError(t, err, name)
+		assert.Equal(t, "http://ghes.example.com/api/v3/", c.BaseURL())
+	}
+	// Without credentials there is nothing to protect; loopback stays on the machine.
+	_, err := NewClient(WithBaseURL("http://ghes.example.com"))
+	assert.NoError(t, err)
+	for _, base := range []string{"http://127.0.0.1:8080", "http://localhost/api", "http://[::1]:9"} {
+		_, err := NewClient(WithBaseURL(base), WithToken(testToken))
+		assert.NoError(t, err, base)
+	}
+}

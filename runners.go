@@ -77,6 +77,7 @@ type settings struct {
 	// refreshMargin is how long before its expiry a token is renewed; 0
 	// leaves the default of each auth option.
 	refreshMargin time.Duration
+	insecureHTTP  bool // credentials may go over plain http to a non-loopback host
 }
 
 // authFunc builds the token source once the client is configured. It gets the
@@ -181,6 +182,17 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
+// WithInsecureHTTP allows credentials over plain http:// to a host that is
+// not loopback, such as a GitHub Enterprise Server test instance without TLS.
+// Without it, [NewClient] refuses that combination: the token would cross the
+// network in clear text.
+func WithInsecureHTTP() Option {
+	return func(s *settings) error {
+		s.insecureHTTP = true
+		return nil
+	}
+}
+
 // NewClient returns a client configured by opts. With no options it talks to
 // https://api.github.com/ without credentials.
 func NewClient(opts ...Option) (*Client, error) {
@@ -208,6 +220,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.hc = &hc
 	if s.auth == nil {
 		return c, nil
+	}
+	if base.Scheme == "http" && !isLoopback(base.Hostname()) && !s.insecureHTTP {
+		return nil, invalidArgf("%s would send the credentials of %s in clear text over http://; use https, or add WithInsecureHTTP() to allow it on purpose", base.Host, s.authOption)
 	}
 	ts, err := s.auth(c, s.refreshMargin)
 	if err != nil {

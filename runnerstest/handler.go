@@ -273,7 +273,7 @@ func (s *Server) generateJIT(sd *scopeData, key string, body []byte) reply {
 	if req.RunnerGroupID < 1 {
 		return ghError(http.StatusNotFound, "Not Found - runner group not found")
 	}
-	if false {
+	if sd.byName(req.Name) != nil {
 		return ghError(http.StatusConflict, "Already exists - A runner with the name "+req.Name+" already exists.")
 	}
 	runner := &runners.Runner{

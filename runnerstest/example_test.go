@@ -1,0 +1,157 @@
+package runnerstest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/fleetkit/runners"
+	"github.com/fleetkit/runners/runnerstest"
+)
+
+// Seed a fake with the runners of GitHub's documentation and list them
+// through the real client.
+func ExampleNewServer() {
+	srv := runnerstest.NewServer()
+	for _, r := range runnerstest.DocumentedRunners() {
+		srv.Org("octo-org").AddRunner(r)
+	}
+	c := srv.Client() // wired to the fake, with a token set
+
+	list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("total:", list.TotalCount)
+	for _, r := range list.Runners {
+		fmt.Println(r.ID, r.Name, r.Status, "busy:", r.Busy, "labels:", len(r.Labels))
+	}
+	// Output:
+	// total: 2
+	// 23 linux_runner online busy: true labels: 3
+	// 24 mac_runner offline busy: false labels: 4
+}
+
+// removeOfflineRunners is code under test, as a user of package runners would
+// write it: it deletes the scope's offline runners that are not running a
+// job, and returns their names. A runner that took a job after it was listed
+// is left alone.
+func removeOfflineRunners(ctx context.Context, s runners.Scope) (removed []string, err error) {
+	// Collect first, delete after: deleting while walking the pages would
+	// shift later runners onto pages already read.
+	var idle []*runners.Runner
+	for r, err := range s.AllRunners(ctx, nil) {
+		if err != nil {
+			return nil, err
+		}
+		if r.Status == runners.RunnerOffline && !r.Busy {
+			idle = append(idle, r)
+		}
+	}
+	for _, r := range idle {
+		err := s.DeleteRunner(ctx, r.ID)
+		switch {
+		case errors.Is(err, runners.ErrRunnerBusy):
+			continue // it picked up a job since it was listed
+		case err != nil:
+			return removed, err
+		}
+		removed = append(removed, r.Name)
+	}
+	return removed, nil
+}
+
+// A user's test of their own code: the fake plays GitHub, and UpdateRunner
+// plays what happens on GitHub's side between two runs.
+func ExampleScopeState_UpdateRunner() {
+	ctx := context.Background()
+	srv := runnerstest.NewServer()
+	org := srv.Org("octo-org")
+	for _, r := range runnerstest.DocumentedRunners() { // 23 online and busy, 24 offline and idle
+		org.AddRunner(r)
+	}
+	org.AddRunner(runners.Runner{ID: 25, Name: "stale-1"}) // offline by default
+	s := srv.Client().Org("octo-org")
+
+	removed, err := removeOfflineRunners(ctx, s)
+	fmt.Println("first run:", removed, err)
+
+	// linux_runner finishes its job and goes offline.
+	org.UpdateRunner(23, func(r *runners.Runner) {
+		r.Busy = false
+		r.Status = runners.RunnerOffline
+	})
+	// A new runner is offline when listed but takes a job before the delete:
+	// GitHub answers 422 "still running a job".
+	org.AddRunner(runners.Runner{ID: 26, Name: "racy"})
+	srv.FailNext(1, runnerstest.Fault{
+		Status:     http.StatusUnprocessableEntity,
+		Method:     http.MethodDelete,
+		PathSuffix: "/actions/runners/26",
+		Body:       `{"message":"Bad request - Runner \"racy\" is still running a job\"","documentation_url":"https://docs.github.com/rest/actions/self-hosted-runners","status":"422"}`,
+	})
+
+	removed, err = removeOfflineRunners(ctx, s)
+	fmt.Println("second run:", removed, err)
+	for _, r := range org.Runners() {
+		fmt.Println("left:", r.ID, r.Name)
+	}
+	// Output:
+	// first run: [mac_runner stale-1] <nil>
+	// second run: [linux_runner] <nil>
+	// left: 26 racy
+}
+
+// A rate limit set up with FailNext reaches the client as a
+// *runners.RateLimitError; the next request is served.
+func ExampleServer_FailNext() {
+	ctx := context.Background()
+	srv := runnerstest.NewServer()
+	srv.Org("octo-org").AddRunner(runners.Runner{Name: "build-1", Status: runners.RunnerOnline})
+	c := srv.Client()
+
+	srv.FailNext(1, runnerstest.SecondaryRateLimit(30*time.Second))
+	_, err := c.Org("octo-org").ListRunners(ctx, nil)
+	var rl *runners.RateLimitError
+	if errors.As(err, &rl) {
+		fmt.Println("rate limited:", errors.Is(err, runners.ErrRateLimited), "secondary:", rl.Secondary, "retry after:", rl.RetryAfter)
+	}
+
+	reset := time.Date(2026, 3, 10, 13, 0, 0, 0, time.UTC)
+	srv.FailNext(1, runnerstest.PrimaryRateLimit(reset))
+	_, err = c.Org("octo-org").ListRunners(ctx, nil)
+	if errors.As(err, &rl) {
+		fmt.Println("rate limited:", errors.Is(err, runners.ErrRateLimited), "secondary:", rl.Secondary, "resets at:", rl.Reset.UTC().Format(time.RFC3339))
+	}
+
+	list, err := c.Org("octo-org").ListRunners(ctx, nil)
+	fmt.Println("then:", list.TotalCount, err)
+	// Output:
+	// rate limited: true secondary: true retry after: 30s
+	// rate limited: true secondary: false resets at: 2026-03-10T13:00:00Z
+	// then: 1 <nil>
+}
+
+// Each scope is its own: the same name in two scopes is two runners.
+func ExampleServer_State() {
+	srv := runnerstest.NewServer()
+	c := srv.Client()
+	org := c.Org("acme")
+	repo := c.Repo("acme", "acme")
+
+	srv.State(org).AddRunner(runners.Runner{Name: "build"}) // srv.State(org) is srv.Org("acme")
+	srv.Repo("acme", "acme").AddRunner(runners.Runner{Name: "build"})
+
+	for _, s := range []runners.Scope{org, repo} {
+		list, _ := s.ListRunners(context.Background(), &runners.ListRunnersOptions{Name: "build"})
+		fmt.Println(s, list.TotalCount, list.Runners[0].ID)
+	}
+	fmt.Println(len(srv.Org("acme").Runners()), len(srv.State(repo).Runners()))
+	// Output:
+	// orgs/acme 1 1
+	// repos/acme/acme 1 2
+	// 1 1
+}
