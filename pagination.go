@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // maxPerPage is the largest page GitHub serves.
@@ -34,6 +35,12 @@ type ListRunnersOptions struct {
 	// Name keeps only the runner with exactly this name.
 	Name string `url:"name,omitempty"`
 	ListOptions
+	// Concurrency, for AllRunners only, is how many pages may be fetched at
+	// once after the first page has told how many there are. 0 or 1 fetches
+	// them one after another, as GitHub asks of clients; more trades burst
+	// for speed. Runners are yielded in order either way, and at most
+	// Concurrency pages are held in memory.
+	Concurrency int `url:"-"`
 }
 
 // RunnerList is one page of runners.
@@ -81,14 +88,103 @@ func (s scope) AllRunners(ctx context.Context, opts *ListRunnersOptions) iter.Se
 	if o.PerPage == 0 {
 		o.PerPage = maxPerPage
 	}
-	return allPages(o.Page, func(page int) ([]*Runner, int, error) {
+	if o.Concurrency > 1 {
+		return s.allRunnersConcurrently(ctx, o)
+	}
+	return allPages(o.Page, s.pageFetcher(ctx, o))
+}
+
+// pageFetcher returns the fetch function of allPages for the options o.
+func (s scope) pageFetcher(ctx context.Context, o ListRunnersOptions) func(page int) ([]*Runner, int, error) {
+	return func(page int) ([]*Runner, int, error) {
 		o.Page = page
 		list, err := s.ListRunners(ctx, &o)
 		if err != nil {
 			return nil, 0, err
 		}
 		return list.Runners, list.NextPage, nil
-	})
+	}
+}
+
+// allRunnersConcurrently is AllRunners with o.Concurrency pages in flight:
+// page 1 tells the total, pages 2..N are fetched by up to o.Concurrency
+// goroutines and yielded in order. Breaking the loop, or the end of ctx,
+// cancels what is in flight, and no goroutine outlives the loop.
+func (s scope) allRunnersConcurrently(ctx context.Context, o ListRunnersOptions) iter.Seq2[*Runner, error] {
+	return func(yield func(*Runner, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		fetch := s.pageFetcher(ctx, o)
+		o.Page = max(o.Page, 1)
+		list, err := s.ListRunners(ctx, &o)
+		if err != nil {
+			cancel()
+			yield(nil, err)
+			return
+		}
+		next, last := list.NextPage, (list.TotalCount+o.PerPage-1)/o.PerPage // as the first page counted them
+
+		type result struct {
+			items []*Runner
+			next  int
+			err   error
+		}
+		// Each page in flight has a slot, queued in page order; the queue
+		// holds Concurrency-1 slots and the loop below the one it waits on.
+		slots := make(chan chan result, o.Concurrency-1)
+		var inFlight sync.WaitGroup
+		producerDone := make(chan struct{})
+		go func(start int) {
+			defer close(producerDone)
+			defer close(slots)
+			for page := start; start != 0 && page <= last; page++ {
+				slot := make(chan result, 1)
+				select {
+				case slots <- slot:
+				case <-ctx.Done():
+					return
+				}
+				inFlight.Add(1)
+				go func() {
+					defer inFlight.Done()
+					items, next, err := fetch(page)
+					slot <- result{items, next, err}
+				}()
+			}
+		}(next)
+		defer func() {
+			cancel()
+			<-producerDone
+			inFlight.Wait()
+		}()
+
+		for _, r := range list.Runners {
+			if !yield(r, nil) {
+				return
+			}
+		}
+		for slot := range slots {
+			res := <-slot
+			if res.err != nil {
+				yield(nil, res.err)
+				return
+			}
+			for _, r := range res.items {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			if next = res.next; next == 0 {
+				return // the server says this was the last page
+			}
+		}
+		if next > last { // runners added since page 1 made more pages
+			for r, err := range allPages(next, fetch) {
+				if !yield(r, err) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // allPages yields the items of successive pages, starting at page first (0

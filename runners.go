@@ -62,6 +62,10 @@ type Client struct {
 	apiVersion string
 	userAgent  string
 	authed     bool
+	retry      *RetryPolicy // nil: no retries
+	cache      *etagCache   // nil: no conditional requests
+	limits     *rateLimits  // shared by the client's copies
+	sleep      func(context.Context, time.Duration) error
 }
 
 // Option configures a [Client]. An option may fail; [NewClient] returns its error.
@@ -78,6 +82,8 @@ type settings struct {
 	// leaves the default of each auth option.
 	refreshMargin time.Duration
 	insecureHTTP  bool // credentials may go over plain http to a non-loopback host
+	retry         *RetryPolicy
+	cache         *etagCache
 }
 
 // authFunc builds the token source once the client is configured. It gets the
@@ -209,7 +215,10 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{baseURL: base, apiVersion: s.apiVersion, userAgent: s.userAgent}
+	c := &Client{
+		baseURL: base, apiVersion: s.apiVersion, userAgent: s.userAgent,
+		retry: s.retry, cache: s.cache, limits: &rateLimits{}, sleep: sleepCtx,
+	}
 	if c.apiVersion == "" {
 		c.apiVersion = defaultAPIVersion(base.Hostname())
 	}
@@ -339,7 +348,41 @@ func (c *Client) call(ctx context.Context, method, path string, q, body, out any
 	if err != nil {
 		return nil, err
 	}
-	return c.do(req, out)
+	if c.retry == nil || !retrySafe(req) {
+		return c.do(req, out)
+	}
+	var waited time.Duration
+	for n := 1; ; n++ {
+		resp, err := c.do(req, out)
+		if err == nil {
+			return resp, nil
+		}
+		wait, ok := c.retry.backoff(n, err, time.Now())
+		if !ok || waited+wait > c.retry.MaxWait {
+			return resp, err
+		}
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return resp, &Error{Method: req.Method, URL: req.URL.Redacted(), Message: "waiting to retry",
+				cause: fmt.Errorf("%w, after: %w", serr, err)}
+		}
+		waited += wait
+		if req, err = rewind(req); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// rewind returns a copy of req that can be sent again, with a fresh body.
+func rewind(req *http.Request) (*http.Request, error) {
+	r2 := req.Clone(req.Context())
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, transportError(req, err)
+		}
+		r2.Body = body
+	}
+	return r2, nil
 }
 
 // newRequest is the one place a request is built and its headers are set.
@@ -379,20 +422,50 @@ func (c *Client) newRequest(ctx context.Context, method, path string, q, body an
 // do sends req, turns a non-2xx response into an error, and decodes a 2xx body
 // into out.
 func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
+	var key string
+	var hit *cached
+	if c.cache != nil && req.Method == http.MethodGet && out != nil {
+		key = req.URL.String()
+		if hit = c.cache.get(key); hit != nil {
+			req.Header.Set("If-None-Match", hit.etag)
+		}
+	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return nil, transportError(req, err)
 	}
 	defer closeBody(resp.Body)
+	c.limits.observe(resp.Header)
+	if hit != nil && resp.StatusCode == http.StatusNotModified {
+		if len(resp.Header.Values("Link")) == 0 && len(hit.link) > 0 {
+			resp.Header["Link"] = hit.link
+		}
+		if err := decodeBody(bytes.NewReader(hit.body), out); err != nil {
+			return resp, decodeError(req, resp, err)
+		}
+		return resp, nil
+	}
 	if err := checkResponse(req, resp); err != nil {
 		return resp, err
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return resp, nil
 	}
-	if err := decodeBody(resp.Body, out); err != nil {
+	if key == "" {
+		if err := decodeBody(resp.Body, out); err != nil {
+			return resp, decodeError(req, resp, err)
+		}
+		return resp, nil
+	}
+	// Cached: keep the bytes, then decode them.
+	body, err := io.ReadAll(&cappedReader{r: resp.Body, left: maxBodyBytes})
+	if err == nil {
+		err = decodeBody(bytes.NewReader(body), out)
+	}
+	if err != nil {
 		return resp, decodeError(req, resp, err)
 	}
+	c.cache.put(key, resp.Header.Get("ETag"), resp.Header, body)
 	return resp, nil
 }
 
