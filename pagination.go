@@ -97,6 +97,7 @@ func (s scope) AllRunners(ctx context.Context, opts *ListRunnersOptions) iter.Se
 // pageFetcher returns the fetch function of allPages for the options o.
 func (s scope) pageFetcher(ctx context.Context, o ListRunnersOptions) func(page int) ([]*Runner, int, error) {
 	return func(page int) ([]*Runner, int, error) {
+		o := o // each call its own copy: concurrent fetches must not share o.Page
 		o.Page = page
 		list, err := s.ListRunners(ctx, &o)
 		if err != nil {
@@ -177,7 +178,10 @@ func (s scope) allRunnersConcurrently(ctx context.Context, o ListRunnersOptions)
 				return // the server says this was the last page
 			}
 		}
-		if next > last { // runners added since page 1 made more pages
+		// Runners added since page 1 made more pages; or ctx ended and the
+		// producer stopped early: fetching the next page then yields ctx's
+		// error rather than ending the walk as if it were complete.
+		if next > last || (next != 0 && ctx.Err() != nil) {
 			for r, err := range allPages(next, fetch) {
 				if !yield(r, err) {
 					return

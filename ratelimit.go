@@ -30,17 +30,22 @@ type rateLimits struct {
 
 // observe records the rate-limit headers of a response, if it has them.
 func (r *rateLimits) observe(h http.Header) {
-	limit, err := strconv.Atoi(h.Get("X-RateLimit-Limit"))
+	// Canonical keys ("X-Ratelimit-..."): Get does not allocate for them.
+	v := h.Get("X-Ratelimit-Limit")
+	if v == "" {
+		return // most responses of a test server, say; nothing to record
+	}
+	limit, err := strconv.Atoi(v)
 	if err != nil {
 		return
 	}
-	rl := RateLimit{Resource: h.Get("X-RateLimit-Resource"), Limit: limit}
+	rl := RateLimit{Resource: h.Get("X-Ratelimit-Resource"), Limit: limit}
 	if rl.Resource == "" {
 		rl.Resource = "core"
 	}
-	rl.Remaining, _ = strconv.Atoi(h.Get("X-RateLimit-Remaining"))
-	rl.Used, _ = strconv.Atoi(h.Get("X-RateLimit-Used"))
-	if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+	rl.Remaining, _ = strconv.Atoi(h.Get("X-Ratelimit-Remaining"))
+	rl.Used, _ = strconv.Atoi(h.Get("X-Ratelimit-Used"))
+	if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
 		rl.Reset = time.Unix(reset, 0)
 	}
 	r.mu.Lock()
@@ -138,8 +143,10 @@ func (p *RetryPolicy) backoff(n int, err error, now time.Time) (time.Duration, b
 		return 0, false
 	}
 	// Exponential with jitter: a random wait in [d/2, d], d = base * 2^(n-1).
+	// BaseDelay<<(n-1) <= MaxDelay is tested as BaseDelay <= MaxDelay>>(n-1),
+	// which cannot overflow.
 	d := p.MaxDelay
-	if n-1 < 30 && p.BaseDelay<<(n-1) < p.MaxDelay {
+	if p.BaseDelay <= p.MaxDelay>>(n-1) {
 		d = p.BaseDelay << (n - 1)
 	}
 	d = d/2 + rand.N(d/2+1)

@@ -34,6 +34,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -57,7 +59,9 @@ const (
 // [NewClient]; it is safe for concurrent use, and its scopes ([Client.Org],
 // [Client.Repo], [Client.Enterprise]) are cheap values that share it.
 type Client struct {
-	baseURL    *url.URL // always ends in "/"
+	baseURL    *url.URL    // always ends in "/"
+	base       string      // baseURL.String(), built once
+	headers    [3][]string // Accept, X-GitHub-Api-Version, User-Agent: built once, shared by requests
 	hc         *http.Client
 	apiVersion string
 	userAgent  string
@@ -222,6 +226,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.apiVersion == "" {
 		c.apiVersion = defaultAPIVersion(base.Hostname())
 	}
+	c.base = base.String()
+	c.headers = [3][]string{{mediaType}, {c.apiVersion}, {c.userAgent}}
 	hc := http.Client{}
 	if s.hc != nil {
 		hc = *s.hc // a copy: the caller's client is never mutated
@@ -239,13 +245,13 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	authed := *c
 	authedHC := hc
-	authedHC.Transport = &authTransport{base: hc.Transport, source: ts, origin: origin(base)}
+	authedHC.Transport = &authTransport{base: hc.Transport, source: ts, scheme: base.Scheme, host: base.Host}
 	authed.hc, authed.authed = &authedHC, true
 	return &authed, nil
 }
 
 // BaseURL returns the normalised base URL every request path is relative to.
-func (c *Client) BaseURL() string { return c.baseURL.String() }
+func (c *Client) BaseURL() string { return c.base }
 
 // Format prints the client's base URL and API version, never its credentials.
 func (c *Client) Format(f fmt.State, verb rune) {
@@ -288,7 +294,12 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 	case !strings.HasSuffix(path, "/api/v3"):
 		path += "/api/v3" // GitHub Enterprise Server
 	}
-	return url.Parse(u.Scheme + "://" + u.Host + path + "/")
+	// The host re-escaped: an IPv6 zone ("[fe80::1%25en0]") is unescaped in u.Host.
+	res, err := url.Parse((&url.URL{Scheme: u.Scheme, Host: u.Host}).String() + path + "/")
+	if err != nil {
+		return nil, invalidArgf("base URL %q: %v", u.Redacted(), urlParseError(err))
+	}
+	return res, nil
 }
 
 func defaultAPIVersion(host string) string {
@@ -307,15 +318,19 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func origin(u *url.URL) string { return strings.ToLower(u.Scheme + "://" + u.Host) }
-
 // authTransport adds the Authorization header to requests for the client's own
 // origin (scheme and host), and to no other: a redirect to another host, or to
 // plain http, never carries the token.
 type authTransport struct {
-	base   http.RoundTripper
-	source oauth2.TokenSource
-	origin string
+	base         http.RoundTripper
+	source       oauth2.TokenSource
+	scheme, host string                     // the origin of the base URL
+	last         atomic.Pointer[authHeader] // the header value of the last token, reused while it lasts
+}
+
+type authHeader struct {
+	token string
+	value []string // {"Bearer " + token}
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -323,8 +338,8 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	if origin(req.URL) != t.origin {
-		return base.RoundTrip(req)
+	if !strings.EqualFold(req.URL.Scheme, t.scheme) || !strings.EqualFold(req.URL.Host, t.host) {
+		return base.RoundTrip(req) // another origin never gets the token
 	}
 	tok, err := t.source.Token()
 	if err != nil {
@@ -333,8 +348,20 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, fmt.Errorf("getting the auth token: %w", err)
 	}
-	r2 := req.Clone(req.Context()) // a RoundTripper must not modify the request
-	r2.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	// A RoundTripper must not modify the request: send a copy with its own
+	// header map (the values, which nobody modifies, are shared).
+	r2 := new(http.Request)
+	*r2 = *req
+	r2.Header = make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		r2.Header[k] = v
+	}
+	h := t.last.Load()
+	if h == nil || h.token != tok.AccessToken {
+		h = &authHeader{token: tok.AccessToken, value: []string{"Bearer " + tok.AccessToken}}
+		t.last.Store(h)
+	}
+	r2.Header["Authorization"] = h.value
 	return base.RoundTrip(r2)
 }
 
@@ -387,17 +414,6 @@ func rewind(req *http.Request) (*http.Request, error) {
 
 // newRequest is the one place a request is built and its headers are set.
 func (c *Client) newRequest(ctx context.Context, method, path string, q, body any) (*http.Request, error) {
-	u, err := url.Parse(c.baseURL.String() + path)
-	if err != nil {
-		return nil, invalidArgf("path %q: %v", path, err)
-	}
-	if q != nil {
-		v, err := query.Values(q)
-		if err != nil {
-			return nil, invalidArgf("query: %v", err)
-		}
-		u.RawQuery = v.Encode()
-	}
 	var rd io.Reader
 	if body != nil {
 		buf, err := json.Marshal(body)
@@ -406,18 +422,28 @@ func (c *Client) newRequest(ctx context.Context, method, path string, q, body an
 		}
 		rd = bytes.NewReader(buf)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
-		return nil, invalidArgf("%s %s: %v", method, u.Redacted(), err)
+		return nil, invalidArgf("%s %s: %v", method, path, urlParseError(err))
 	}
-	req.Header.Set("Accept", mediaType)
-	req.Header.Set("X-GitHub-Api-Version", c.apiVersion)
-	req.Header.Set("User-Agent", c.userAgent)
+	if q != nil {
+		v, err := query.Values(q)
+		if err != nil {
+			return nil, invalidArgf("query: %v", err)
+		}
+		req.URL.RawQuery = v.Encode()
+	}
+	// Canonical keys, values built once per client: no allocation per request.
+	req.Header["Accept"] = c.headers[0]
+	req.Header["X-Github-Api-Version"] = c.headers[1]
+	req.Header["User-Agent"] = c.headers[2]
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header["Content-Type"] = jsonContentType
 	}
 	return req, nil
 }
+
+var jsonContentType = []string{"application/json"}
 
 // do sends req, turns a non-2xx response into an error, and decodes a 2xx body
 // into out.
@@ -428,6 +454,8 @@ func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
 		key = req.URL.String()
 		if hit = c.cache.get(key); hit != nil {
 			req.Header.Set("If-None-Match", hit.etag)
+		} else {
+			req.Header.Del("If-None-Match") // a retry's, for a body evicted meanwhile
 		}
 	}
 	resp, err := c.hc.Do(req)
@@ -440,7 +468,7 @@ func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
 		if len(resp.Header.Values("Link")) == 0 && len(hit.link) > 0 {
 			resp.Header["Link"] = hit.link
 		}
-		if err := decodeBody(bytes.NewReader(hit.body), out); err != nil {
+		if err := decodeBody(hit.body, out); err != nil {
 			return resp, decodeError(req, resp, err)
 		}
 		return resp, nil
@@ -451,71 +479,95 @@ func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return resp, nil
 	}
-	if key == "" {
-		if err := decodeBody(resp.Body, out); err != nil {
-			return resp, decodeError(req, resp, err)
-		}
-		return resp, nil
-	}
-	// Cached: keep the bytes, then decode them.
-	body, err := io.ReadAll(&cappedReader{r: resp.Body, left: maxBodyBytes})
+	buf, err := readBody(resp)
+	defer buf.free()
 	if err == nil {
-		err = decodeBody(bytes.NewReader(body), out)
+		err = decodeBody(buf.Bytes(), out)
 	}
 	if err != nil {
 		return resp, decodeError(req, resp, err)
 	}
-	c.cache.put(key, resp.Header.Get("ETag"), resp.Header, body)
+	if key != "" {
+		c.cache.put(key, resp.Header.Get("ETag"), resp.Header, bytes.Clone(buf.Bytes()))
+	}
 	return resp, nil
 }
 
 var errBodyTooLarge = fmt.Errorf("response body larger than %d bytes", maxBodyBytes)
 
-// decodeBody decodes one JSON value from body, refusing an empty body, a body
-// larger than maxBodyBytes, and anything but white space after the value.
-func decodeBody(body io.Reader, out any) error {
-	lr := &cappedReader{r: body, left: maxBodyBytes}
-	dec := json.NewDecoder(lr)
-	if err := dec.Decode(out); err != nil {
-		if lr.over {
-			return errBodyTooLarge
+// bodyBuffer holds a response body while it is decoded. They are pooled:
+// reading a page of runners then costs no allocation for the bytes.
+type bodyBuffer struct{ b []byte }
+
+var bodyBuffers = sync.Pool{New: func() any { return new(bodyBuffer) }}
+
+// readBody reads a response body into a pooled buffer, refusing more than
+// maxBodyBytes: at once when Content-Length says so, else once that much has
+// been read. The buffer doubles as it fills, so a refused body costs about
+// twice the cap in allocations, whatever its size. Call free when done.
+func readBody(resp *http.Response) (*bodyBuffer, error) {
+	buf := bodyBuffers.Get().(*bodyBuffer)
+	if resp.ContentLength > maxBodyBytes {
+		return buf, errBodyTooLarge
+	}
+	b := buf.b[:0]
+	if n := int(resp.ContentLength); n >= 0 && cap(b) < n+1 {
+		b = make([]byte, 0, n+1) // +1: EOF is seen without a last growth
+	}
+	for {
+		if len(b) == cap(b) {
+			if len(b) > maxBodyBytes {
+				buf.b = b
+				return buf, errBodyTooLarge
+			}
+			b = append(make([]byte, 0, max(2*cap(b), 4096)), b...)
 		}
+		n, err := resp.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
 		if err == io.EOF {
-			return errors.New("empty response body")
+			break
 		}
+		if err != nil {
+			buf.b = b
+			return buf, err
+		}
+	}
+	buf.b = b
+	if len(b) > maxBodyBytes {
+		return buf, errBodyTooLarge
+	}
+	return buf, nil
+}
+
+// Bytes returns the body read.
+func (b *bodyBuffer) Bytes() []byte { return b.b }
+
+// free returns the buffer to the pool, unless it grew too large to keep.
+func (b *bodyBuffer) free() {
+	if cap(b.b) <= 1<<20 {
+		b.b = b.b[:0]
+		bodyBuffers.Put(b)
+	}
+}
+
+// decodeBody decodes the one JSON value in data into out, refusing an empty
+// body, a JSON null (a value was promised), anything after the value, and a
+// model with a null where GitHub always sends an object ([decodedChecker]).
+func decodeBody(data []byte, out any) error {
+	data = bytes.Trim(data, " \t\r\n") // JSON's white space; bytes.TrimSpace would also take \v, U+00A0, ...
+	switch {
+	case len(data) == 0:
+		return errors.New("empty response body")
+	case string(data) == "null":
+		return errors.New("the response body is null where a value belongs")
+	}
+	if err := json.Unmarshal(data, out); err != nil {
 		return err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		if lr.over {
-			return errBodyTooLarge
-		}
-		return errors.New("unexpected data after the JSON value")
+	if c, ok := out.(decodedChecker); ok {
+		return c.checkDecoded()
 	}
 	return nil
-}
-
-// cappedReader reads at most left bytes and records whether the source had more.
-type cappedReader struct {
-	r    io.Reader
-	left int64
-	over bool
-}
-
-func (c *cappedReader) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		var one [1]byte
-		if n, _ := c.r.Read(one[:]); n > 0 {
-			c.over = true
-			return 0, errBodyTooLarge
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	return n, err
 }
 
 // closeBody drains a little of what is left, so the connection can be
@@ -564,6 +616,9 @@ type Scope interface {
 	SetLabels(ctx context.Context, runnerID int64, labels ...string) ([]*Label, error)
 	RemoveAllLabels(ctx context.Context, runnerID int64) ([]*Label, error)
 	RemoveLabel(ctx context.Context, runnerID int64, name string) ([]*Label, error)
+	// GetRunnerDeprecation is on GitHub.com and GHE.com only: GitHub
+	// Enterprise Server does not have it and answers 404 ([ErrNotFound]).
+	GetRunnerDeprecation(ctx context.Context, version string) (*RunnerDeprecation, error)
 }
 
 // ScopeFromURL returns the scope a GitHub web URL names:
@@ -745,9 +800,43 @@ func (s scope) DeleteRunner(ctx context.Context, runnerID int64) error {
 //
 //	GET /{scope}/actions/runners/downloads
 func (s scope) ListRunnerApplications(ctx context.Context) ([]*RunnerApplication, error) {
-	var apps []*RunnerApplication
+	var apps runnerApplications
 	if _, err := s.call(ctx, http.MethodGet, "actions/runners/downloads", nil, nil, &apps); err != nil {
 		return nil, err
 	}
 	return apps, nil
+}
+
+// RunnerDeprecation is the end-of-life schedule of one version of the runner
+// software: when runners of that version can no longer register, and when
+// they stop getting jobs.
+type RunnerDeprecation struct {
+	RunnerVersion string `json:"runner_version"`
+	// RegistrationDeprecatesAt is when runners of this version can no longer
+	// be registered; nil when none is scheduled (GitHub sends null, or leaves
+	// the field out).
+	RegistrationDeprecatesAt *time.Time `json:"registration_deprecates_at"`
+	// RuntimeDeprecatesAt is when runners of this version stop getting jobs;
+	// nil when none is scheduled.
+	RuntimeDeprecatesAt *time.Time `json:"runtime_deprecates_at"`
+}
+
+// GetRunnerDeprecation gets the end-of-life schedule of a runner software
+// version, such as "2.329.0". GitHub.com and GHE.com have it; GitHub
+// Enterprise Server does not, and answers 404 ([ErrNotFound]), as GitHub.com
+// does for a version it does not know.
+//
+// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#get-runner-version-end-of-life-schedule-for-an-organization
+//
+//	GET /{scope}/actions/runners/deprecations/{version}
+func (s scope) GetRunnerDeprecation(ctx context.Context, version string) (*RunnerDeprecation, error) {
+	seg, err := segment("runner version", version)
+	if err != nil {
+		return nil, err
+	}
+	d := new(RunnerDeprecation)
+	if _, err := s.call(ctx, http.MethodGet, "actions/runners/deprecations/"+seg, nil, nil, d); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

@@ -135,6 +135,12 @@ func (s *Server) route(r *http.Request, sd *scopeData, key string, rest []string
 		return jsonReply(http.StatusCreated, map[string]any{"token": randomToken(18), "expires_at": s.now().Add(time.Hour).UTC().Format(time.RFC3339Nano)})
 	case len(rest) == 1 && rest[0] == "generate-jitconfig" && m == http.MethodPost:
 		return s.generateJIT(sd, key, body)
+	case len(rest) == 2 && rest[0] == "deprecations" && m == http.MethodGet:
+		d, ok := s.deprecations[rest[1]]
+		if !ok {
+			return notFound()
+		}
+		return jsonReply(http.StatusOK, d)
 	}
 	if len(rest) == 0 {
 		return notFound() // another method on actions/runners

@@ -19,7 +19,9 @@
 // expire in one hour; JIT configs that create an offline runner (409 for a
 // name already taken in the scope, 422 for a body the OpenAPI schema
 // rejects); read-only labels that survive set and remove-all; 422 "still
-// running a job" when deleting a busy runner. It is safe for concurrent use.
+// running a job" when deleting a busy runner. It also serves the runner
+// version end-of-life schedules of GitHub.com set with
+// [Server.SetDeprecation]. It is safe for concurrent use.
 //
 // A scope exists once the test names it ([Server.Org], [Server.Repo],
 // [Server.Enterprise]); requests for any other scope get 404, as GitHub
@@ -58,6 +60,9 @@ type Server struct {
 	faults     []pendingFault
 	requests   []Request
 	maxRecords int
+	// deprecations are the runner version end-of-life schedules, by
+	// version; the same at every scope, as on GitHub.
+	deprecations map[string]runners.RunnerDeprecation
 }
 
 type scopeData struct {
@@ -71,7 +76,28 @@ func NewServer() *Server {
 		labelIDs:   map[string]int64{},
 		now:        time.Now,
 		maxRecords: 10000,
+
+		deprecations: map[string]runners.RunnerDeprecation{},
 	}
+}
+
+// SetDeprecation sets the end-of-life schedule GitHub answers for a runner
+// version at every scope (GET .../actions/runners/deprecations/{version}).
+// An empty d.RunnerVersion becomes version. Versions never set are 404, as
+// GitHub answers for a version it does not know.
+func (s *Server) SetDeprecation(version string, d runners.RunnerDeprecation) {
+	if d.RunnerVersion == "" {
+		d.RunnerVersion = version
+	}
+	for _, t := range []**time.Time{&d.RegistrationDeprecatesAt, &d.RuntimeDeprecatesAt} {
+		if *t != nil {
+			c := **t // the caller's time may change; the fake's may not
+			*t = &c
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deprecations[version] = d
 }
 
 // SetClock makes the server read the time from now (token expiry, rate-limit
