@@ -685,3 +685,30 @@ func TestClientPlainHTTPRefusesCredentials(t *testing.T) {
 		assert.NoError(t, err, base)
 	}
 }
+
+// ConfigURL is the web address config.sh --url wants, on each kind of host.
+func TestClientConfigURL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		base string
+		scope func(*Client) Scope
+		want string
+	}{
+		{"", func(c *Client) Scope { return c.Org("octo-org") }, "https://github.com/octo-org"},
+		{"", func(c *Client) Scope { return c.Repo("octo-org", "octo-repo") }, "https://github.com/octo-org/octo-repo"},
+		{"", func(c *Client) Scope { return c.Enterprise("acme") }, "https://github.com/enterprises/acme"},
+		{"https://ghes.example.com", func(c *Client) Scope { return c.Enterprise("acme") }, "https://ghes.example.com/enterprises/acme"},
+		{"https://ghes.example.com/prefix/api/v3", func(c *Client) Scope { return c.Org("o") }, "https://ghes.example.com/prefix/o"},
+		{"https://api.octo.ghe.com", func(c *Client) Scope { return c.Repo("o", "r") }, "https://octo.ghe.com/o/r"},
+		{"http://127.0.0.1:8080/", func(c *Client) Scope { return c.Org("a b") }, "http://127.0.0.1:8080/a%20b"},
+		{"", func(c *Client) Scope { return c.Org("a/b") }, ""},
+	} {
+		var opts []Option
+		if tc.base != "" {
+			opts = append(opts, WithBaseURL(tc.base))
+		}
+		c, err := NewClient(opts...)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, tc.scope(c).ConfigURL(), "base %q", tc.base)
+	}
+}

@@ -619,6 +619,9 @@ type Scope interface {
 	// GetRunnerDeprecation is on GitHub.com and GHE.com only: GitHub
 	// Enterprise Server does not have it and answers 404 ([ErrNotFound]).
 	GetRunnerDeprecation(ctx context.Context, version string) (*RunnerDeprecation, error)
+	// ConfigURL is the scope's web address, which the runner's config.sh
+	// --url wants; "" for a scope with a bad name.
+	ConfigURL() string
 }
 
 // ScopeFromURL returns the scope a GitHub web URL names:
@@ -687,6 +690,20 @@ func (c *Client) webHost() string {
 		return strings.TrimPrefix(host, "api.")
 	}
 	return host
+}
+
+// ConfigURL returns the scope's web address, the one the runner's config.sh
+// --url wants: https://github.com/octo-org for Org("octo-org") on GitHub.com,
+// https://ghes.example.com/enterprises/acme for Enterprise("acme") on GitHub
+// Enterprise Server, https://octo.ghe.com/octo-org/octo-repo for a repository
+// on GHE.com. It is "" for a scope with a bad name.
+func (s scope) ConfigURL() string {
+	if s.err != nil {
+		return ""
+	}
+	path := strings.TrimSuffix(s.c.baseURL.EscapedPath(), "api/v3/") // GHES serves the web at its root
+	name := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSuffix(s.prefix, "/"), "orgs/"), "repos/")
+	return s.c.baseURL.Scheme + "://" + s.c.webHost() + path + name
 }
 
 // scope is the one implementation of every operation. The three services

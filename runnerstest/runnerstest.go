@@ -145,12 +145,15 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 const fakeToken = "runnerstest-token"
 
 // Client returns a client wired to the server through [Server.Transport],
-// with a token set. opts are applied first, so they may set the user agent,
-// API version or credentials (a GitHub App installation works too), but not
-// replace the fake's base URL or HTTP client.
+// with a token set. Its base URL is https://api.github.com/, so that it
+// behaves as a GitHub.com client does (API version, ScopeFromURL,
+// ConfigURL), but every request goes to the fake, in memory. opts are applied
+// first, so they may set the user agent, API version or credentials (a GitHub
+// App installation works too), but not replace the fake's base URL or HTTP
+// client.
 func (s *Server) Client(opts ...runners.Option) *runners.Client {
 	own := []runners.Option{
-		runners.WithBaseURL("http://runnerstest.localhost/"),
+		runners.WithBaseURL("https://api.github.com/"), // the fake plays GitHub.com; nothing leaves the process
 		runners.WithHTTPClient(&http.Client{Transport: defaultAuth{s.Transport()}}),
 	}
 	c, err := runners.NewClient(append(opts, own...)...)

@@ -26,7 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fakeHost is the host srv.Client() talks to through srv.Transport().
+// fakeHost is the host the tests send raw requests to through srv.Transport().
 const fakeHost = "runnerstest.localhost"
 
 var bg = context.Background()

@@ -22,7 +22,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,7 +30,7 @@ import (
 	"strings"
 
 	"github.com/fleetkit/runners"
-	"github.com/fleetkit/runners/runnerstest"
+	"github.com/fleetkit/runners/examples/internal/cli"
 )
 
 func main() {
@@ -46,11 +45,7 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("jitrunner", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	org := fs.String("org", "", "organization")
-	repo := fs.String("repo", "", "repository, as OWNER/REPO")
-	enterprise := fs.String("enterprise", "", "enterprise slug")
-	scopeURL := fs.String("url", "", "scope as a GitHub URL, such as https://github.com/octo-org/octo-repo")
-	baseURL := fs.String("base-url", "", "API base URL, for GitHub Enterprise Server or GHE.com")
+	scopeFlags := cli.AddScopeFlags(fs)
 	name := fs.String("name", "jit-runner-1", "runner name, unique in the scope")
 	group := fs.Int64("group", 1, "runner group ID (1 is the default group)")
 	labels := fs.String("labels", "self-hosted,linux,x64", "comma-separated runner labels")
@@ -58,36 +53,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	token := getenv("GITHUB_TOKEN")
-	var srv *runnerstest.Server
-	var c *runners.Client
-	if token != "" {
-		opts := []runners.Option{runners.WithToken(token)}
-		if *baseURL != "" {
-			opts = append(opts, runners.WithBaseURL(*baseURL))
-		}
-		var err error
-		if c, err = runners.NewClient(opts...); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(stderr, "GITHUB_TOKEN is not set: asking the built-in fake, which holds a leftover runner of that name; its config is fake.")
-		if *org == "" && *repo == "" && *enterprise == "" && *scopeURL == "" {
-			*org = "octo-org"
-		}
-		srv = runnerstest.NewServer()
-		c = srv.Client()
-	}
-	scope, err := pickScope(c, *org, *repo, *enterprise, *scopeURL)
+	scope, srv, err := scopeFlags.Open(getenv("GITHUB_TOKEN"))
 	if err != nil {
 		return err
 	}
 	if srv != nil {
-		st := srv.State(scope)
-		for _, r := range runnerstest.DocumentedRunners() {
-			st.AddRunner(r)
-		}
-		st.AddRunner(runners.Runner{Name: *name, Ephemeral: true}) // an earlier try's, never started
+		fmt.Fprintln(stderr, "GITHUB_TOKEN is not set: asking the built-in fake, which holds a leftover runner of that name; its config is fake.")
+		cli.SeedDocumented(srv, scope)
+		srv.State(scope).AddRunner(runners.Runner{Name: *name, Ephemeral: true}) // an earlier try's, never started
 	}
 
 	req := &runners.JITConfigRequest{Name: *name, RunnerGroupID: *group, Labels: strings.Split(*labels, ",")}
@@ -101,30 +74,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stderr, "Runner %q (ID %d) is waiting for its machine: it runs one job, then GitHub removes it.\n", jit.Runner.Name, jit.Runner.ID)
 	fmt.Fprintf(stdout, "./run.sh --jitconfig %s\n", jit.EncodedJITConfig)
 	return nil
-}
-
-// pickScope turns the flags into a scope; exactly one must be given.
-func pickScope(c *runners.Client, org, repo, enterprise, scopeURL string) (runners.Scope, error) {
-	given := 0
-	for _, f := range []string{org, repo, enterprise, scopeURL} {
-		if f != "" {
-			given++
-		}
-	}
-	if given != 1 {
-		return nil, errors.New("give exactly one of -org, -repo, -enterprise or -url")
-	}
-	switch {
-	case org != "":
-		return c.Org(org), nil
-	case enterprise != "":
-		return c.Enterprise(enterprise), nil
-	case scopeURL != "":
-		return c.ScopeFromURL(scopeURL)
-	}
-	owner, name, ok := strings.Cut(repo, "/")
-	if !ok {
-		return nil, fmt.Errorf("-repo %q: want OWNER/REPO", repo)
-	}
-	return c.Repo(owner, name), nil
 }

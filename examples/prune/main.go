@@ -16,7 +16,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,7 +24,7 @@ import (
 	"strings"
 
 	"github.com/fleetkit/runners"
-	"github.com/fleetkit/runners/runnerstest"
+	"github.com/fleetkit/runners/examples/internal/cli"
 )
 
 func main() {
@@ -40,11 +39,7 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("prune", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	org := fs.String("org", "", "organization")
-	repo := fs.String("repo", "", "repository, as OWNER/REPO")
-	enterprise := fs.String("enterprise", "", "enterprise slug")
-	scopeURL := fs.String("url", "", "scope as a GitHub URL, such as https://github.com/octo-org/octo-repo")
-	baseURL := fs.String("base-url", "", "API base URL, for GitHub Enterprise Server or GHE.com")
+	scopeFlags := cli.AddScopeFlags(fs)
 	prefix := fs.String("prefix", "", "only runners whose name starts with this")
 	label := fs.String("label", "", "only runners with all of these comma-separated labels")
 	concurrency := fs.Int("concurrency", 4, "runners deleted at once")
@@ -53,34 +48,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
-	token := getenv("GITHUB_TOKEN")
-	var srv *runnerstest.Server
-	var c *runners.Client
-	if token != "" {
-		opts := []runners.Option{runners.WithToken(token)}
-		if *baseURL != "" {
-			opts = append(opts, runners.WithBaseURL(*baseURL))
-		}
-		var err error
-		if c, err = runners.NewClient(opts...); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(stderr, "GITHUB_TOKEN is not set: pruning the documented runners of the built-in fake.")
-		if *org == "" && *repo == "" && *enterprise == "" && *scopeURL == "" {
-			*org = "octo-org"
-		}
-		srv = runnerstest.NewServer()
-		c = srv.Client()
-	}
-	scope, err := pickScope(c, *org, *repo, *enterprise, *scopeURL)
+	scope, srv, err := scopeFlags.Open(getenv("GITHUB_TOKEN"))
 	if err != nil {
 		return err
 	}
 	if srv != nil {
-		for _, r := range runnerstest.DocumentedRunners() {
-			srv.State(scope).AddRunner(r)
-		}
+		fmt.Fprintln(stderr, "GITHUB_TOKEN is not set: pruning the documented runners of the built-in fake.")
+		cli.SeedDocumented(srv, scope)
 	}
 
 	opts := runners.PruneOptions{NamePrefix: *prefix, Concurrency: *concurrency, DryRun: !*apply}
@@ -112,30 +86,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = fmt.Errorf("%d runners could not be deleted", len(rep.Failed))
 	}
 	return err
-}
-
-// pickScope turns the flags into a scope; exactly one must be given.
-func pickScope(c *runners.Client, org, repo, enterprise, scopeURL string) (runners.Scope, error) {
-	given := 0
-	for _, f := range []string{org, repo, enterprise, scopeURL} {
-		if f != "" {
-			given++
-		}
-	}
-	if given != 1 {
-		return nil, errors.New("give exactly one of -org, -repo, -enterprise or -url")
-	}
-	switch {
-	case org != "":
-		return c.Org(org), nil
-	case enterprise != "":
-		return c.Enterprise(enterprise), nil
-	case scopeURL != "":
-		return c.ScopeFromURL(scopeURL)
-	}
-	owner, name, ok := strings.Cut(repo, "/")
-	if !ok {
-		return nil, fmt.Errorf("-repo %q: want OWNER/REPO", repo)
-	}
-	return c.Repo(owner, name), nil
 }

@@ -19,18 +19,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
-	"strings"
 	"time"
 
-	"github.com/fleetkit/runners"
-	"github.com/fleetkit/runners/runnerstest"
+	"github.com/fleetkit/runners/examples/internal/cli"
 )
 
 func main() {
@@ -45,43 +41,17 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("register", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	org := fs.String("org", "", "organization")
-	repo := fs.String("repo", "", "repository, as OWNER/REPO")
-	enterprise := fs.String("enterprise", "", "enterprise slug")
-	scopeURL := fs.String("url", "", "scope as a GitHub URL, such as https://github.com/octo-org/octo-repo")
-	baseURL := fs.String("base-url", "", "API base URL, for GitHub Enterprise Server or GHE.com")
+	scopeFlags := cli.AddScopeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 
-	token := getenv("GITHUB_TOKEN")
-	var srv *runnerstest.Server
-	var c *runners.Client
-	if token != "" {
-		opts := []runners.Option{runners.WithToken(token)}
-		if *baseURL != "" {
-			opts = append(opts, runners.WithBaseURL(*baseURL))
-		}
-		var err error
-		if c, err = runners.NewClient(opts...); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(stderr, "GITHUB_TOKEN is not set: asking the built-in fake, whose token is fake.")
-		if *org == "" && *repo == "" && *enterprise == "" && *scopeURL == "" {
-			*org = "octo-org"
-		}
-		srv = runnerstest.NewServer()
-		c = srv.Client()
-	}
-	scope, err := pickScope(c, *org, *repo, *enterprise, *scopeURL)
+	scope, srv, err := scopeFlags.Open(getenv("GITHUB_TOKEN"))
 	if err != nil {
 		return err
 	}
-	apiBase := c.BaseURL()
 	if srv != nil {
-		srv.State(scope)                    // the fake knows the scope
-		apiBase = "https://api.github.com/" // and plays GitHub.com
+		fmt.Fprintln(stderr, "GITHUB_TOKEN is not set: asking the built-in fake, whose token is fake.")
 	}
 
 	// One token per run. A program that starts many runners would share one
@@ -91,51 +61,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	fmt.Fprintf(stderr, "The token expires at %s.\n", tok.ExpiresAt.Format(time.RFC3339))
-	fmt.Fprintf(stdout, "./config.sh --url %s --token %s\n", webURL(apiBase, scope), tok.Token)
+	fmt.Fprintf(stdout, "./config.sh --url %s --token %s\n", scope.ConfigURL(), tok.Token)
 	return nil
-}
-
-// webURL is the scope's address on the web host, which config.sh --url
-// wants: https://github.com/octo-org for the scope orgs/octo-org on
-// https://api.github.com/, https://ghes.example.com/enterprises/acme for
-// enterprises/acme on https://ghes.example.com/api/v3/.
-func webURL(apiBase string, scope runners.Scope) string {
-	u, err := url.Parse(apiBase)
-	if err != nil {
-		return apiBase
-	}
-	host := strings.ToLower(u.Host)
-	if host == "api.github.com" || strings.HasSuffix(host, ".ghe.com") {
-		host = strings.TrimPrefix(host, "api.")
-	}
-	path := strings.TrimSuffix(u.Path, "api/v3/")
-	name := fmt.Sprint(scope) // the scopes print their path prefix: orgs/NAME, repos/OWNER/REPO, enterprises/SLUG
-	name = strings.TrimPrefix(strings.TrimPrefix(name, "orgs/"), "repos/")
-	return u.Scheme + "://" + host + path + name
-}
-
-// pickScope turns the flags into a scope; exactly one must be given.
-func pickScope(c *runners.Client, org, repo, enterprise, scopeURL string) (runners.Scope, error) {
-	given := 0
-	for _, f := range []string{org, repo, enterprise, scopeURL} {
-		if f != "" {
-			given++
-		}
-	}
-	if given != 1 {
-		return nil, errors.New("give exactly one of -org, -repo, -enterprise or -url")
-	}
-	switch {
-	case org != "":
-		return c.Org(org), nil
-	case enterprise != "":
-		return c.Enterprise(enterprise), nil
-	case scopeURL != "":
-		return c.ScopeFromURL(scopeURL)
-	}
-	owner, name, ok := strings.Cut(repo, "/")
-	if !ok {
-		return nil, fmt.Errorf("-repo %q: want OWNER/REPO", repo)
-	}
-	return c.Repo(owner, name), nil
 }

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/fleetkit/runners"
 	"github.com/fleetkit/runners/runnerstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,26 +58,6 @@ func TestRunWithToken(t *testing.T) {
 	assert.Equal(t, "/orgs/acme-org/actions/runners/registration-token", reqs[0].Path)
 	assert.Equal(t, "Bearer ghp_from_env", reqs[0].Header.Get("Authorization"))
 	assert.NotContains(t, out.String(), "ghp_from_env", "the API token is never printed")
-}
-
-// config.sh wants the web address of the scope, not the API's.
-func TestWebURL(t *testing.T) {
-	t.Parallel()
-	c, err := runners.NewClient()
-	require.NoError(t, err)
-	for _, tc := range []struct {
-		base  string
-		scope runners.Scope
-		want  string
-	}{
-		{"https://api.github.com/", c.Org("octo-org"), "https://github.com/octo-org"},
-		{"https://api.github.com/", c.Repo("octo-org", "octo-repo"), "https://github.com/octo-org/octo-repo"},
-		{"https://api.github.com/", c.Enterprise("acme"), "https://github.com/enterprises/acme"},
-		{"https://ghes.example.com/api/v3/", c.Enterprise("acme"), "https://ghes.example.com/enterprises/acme"},
-		{"https://api.octo.ghe.com/", c.Org("octo-org"), "https://octo.ghe.com/octo-org"},
-	} {
-		assert.Equal(t, tc.want, webURL(tc.base, tc.scope))
-	}
 }
 
 func TestRunBadFlags(t *testing.T) {
