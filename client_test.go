@@ -690,9 +690,9 @@ func TestClientPlainHTTPRefusesCredentials(t *testing.T) {
 func TestClientConfigURL(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		base string
+		base  string
 		scope func(*Client) Scope
-		want string
+		want  string
 	}{
 		{"", func(c *Client) Scope { return c.Org("octo-org") }, "https://github.com/octo-org"},
 		{"", func(c *Client) Scope { return c.Repo("octo-org", "octo-repo") }, "https://github.com/octo-org/octo-repo"},
