@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -28,7 +27,7 @@ const (
 	appJWTBackdate        = 60 * time.Second // iat is this far in the past, for clock drift
 	appJWTLifetime        = 9 * time.Minute  // exp is this far ahead; GitHub refuses more than 10 minutes
 	appTokenRefreshBefore = time.Minute      // an installation token is replaced this long before it expires
-	appExchangeTimeout    = time.Minute      // the token exchange has no caller context; this bounds it
+	appExchangeTimeout    = time.Minute      // the longest a token exchange may take, whatever the caller's context
 	appMinKeyBits         = 2048             // GitHub App private keys are 2048-bit RSA keys
 )
 
@@ -78,7 +77,7 @@ func WithAppInstallation(appID, installationID int64, privateKeyPEM []byte) Opti
 // process cannot read, such as one kept in a KMS or an HSM: key signs the app
 // JWT. Its public key must be RSA (2048 bits or more); it is asked to sign a
 // SHA-256 digest with opts crypto.SHA256, that is RSASSA-PKCS1-v1_5 (RS256),
-// once per token exchange and without a context. A signature that does not
+// once per token exchange, under the context of the request that needed it. A signature that does not
 // verify against key.Public() fails the exchange at step "jwt".
 //
 // GitHub docs: https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
@@ -191,6 +190,7 @@ func appAuth(appID, installationID int64, key crypto.Signer, pub *rsa.PublicKey)
 			key:            key,
 			pub:            pub,
 			refreshBefore:  margin,
+			sem:            make(chan struct{}, 1),
 			now:            time.Now,
 		}, nil
 	}
@@ -209,7 +209,9 @@ type appTokenSource struct {
 	refreshBefore  time.Duration
 	now            func() time.Time // time.Now; tests set a clock before the first request
 
-	mu  sync.Mutex
+	// sem is a lock that a waiting caller can give up on when its context
+	// ends: it guards tok, and is held across an exchange.
+	sem chan struct{}
 	tok *oauth2.Token // the cached installation token, nil before the first exchange
 }
 
@@ -218,13 +220,22 @@ func (s *appTokenSource) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "runners.appTokenSource{AppID: %d, InstallationID: %d}", s.appID, s.installationID)
 }
 
-// Token returns the cached installation token, or exchanges a new app JWT for
-// one when it expires within refreshBefore.
-func (s *appTokenSource) Token() (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// Token is tokenContext without a caller's context, for oauth2.TokenSource.
+func (s *appTokenSource) Token() (*oauth2.Token, error) { return s.tokenContext(context.Background()) }
+
+// tokenContext returns the cached installation token, or exchanges a new app
+// JWT for one when it expires within refreshBefore. Concurrent callers share
+// one exchange; one whose ctx ends while it waits, or while its exchange is
+// under way, returns ctx's error, and the next caller tries again.
+func (s *appTokenSource) tokenContext(ctx context.Context) (*oauth2.Token, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, s.fail("exchange", ctx.Err())
+	}
+	defer func() { <-s.sem }()
 	if s.tok == nil || !s.now().Before(s.tok.Expiry.Add(-s.refreshBefore)) {
-		tok, err := s.exchange()
+		tok, err := s.exchange(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -235,12 +246,12 @@ func (s *appTokenSource) Token() (*oauth2.Token, error) {
 }
 
 // exchange creates an installation access token.
-func (s *appTokenSource) exchange() (*oauth2.Token, error) {
+func (s *appTokenSource) exchange(ctx context.Context) (*oauth2.Token, error) {
 	jwt, err := s.signJWT(s.now())
 	if err != nil {
 		return nil, s.fail("jwt", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), appExchangeTimeout)
+	ctx, cancel := context.WithTimeout(ctx, appExchangeTimeout)
 	defer cancel()
 	path := "app/installations/" + strconv.FormatInt(s.installationID, 10) + "/access_tokens"
 	req, err := s.c.newRequest(ctx, http.MethodPost, path, nil, nil)

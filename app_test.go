@@ -2,6 +2,7 @@ package runners
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -727,4 +728,31 @@ func TestAppInstallation_TokenStaysOnTheClientsOrigin(t *testing.T) {
 	require.Len(t, runs, 1)
 	assert.Equal(t, "Bearer "+srv.issuedTokens()[0], runs[0].Header.Get("Authorization"))
 	assert.Equal(t, "", otherAuth.Load(), "the redirect to another origin must not carry the token")
+}
+
+// The exchange runs under the caller's context: a deadline ends a slow
+// exchange, and a caller waiting for another's exchange can give up too.
+func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
+	t.Parallel()
+	srv := newAppServer(t, func(s *appServer) { s.delay = time.Second })
+	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Org("o").GetRunner(ctx, 1)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var appErr *AppAuthError
+	require.ErrorAs(t, err, &appErr)
+	assert.Equal(t, "exchange", appErr.Step)
+	assert.Less(t, time.Since(start), 700*time.Millisecond, "returned at its deadline, not after the exchange")
+
+	// Another caller, with time to wait, makes its own exchange (nothing
+	// was cached from the abandoned one) and uses the token it got.
+	_, err = c.Org("o").GetRunner(context.Background(), 1)
+	require.NoError(t, err)
+	issued, runs := srv.issuedTokens(), srv.runnerRequests()
+	require.NotEmpty(t, issued)
+	require.Len(t, runs, 1, "the abandoned call never reached the runner endpoint")
+	assert.Equal(t, "Bearer "+issued[len(issued)-1], runs[0].Header.Get("Authorization"))
 }

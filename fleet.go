@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -70,7 +71,16 @@ func DeleteRunnerWhenIdle(ctx context.Context, s Scope, runnerID int64, opts *De
 		}
 		wait := o.PollInterval/2 + rand.N(o.PollInterval)
 		if werr := sleepCtx(ctx, wait); werr != nil {
-			return fmt.Errorf("runners: stopped waiting for runner %d to finish its job: %w (last answer: %w)", runnerID, werr, err)
+			// The last answer, busy, with why the wait stopped: errors.Is finds
+			// both ErrRunnerBusy and the context's error.
+			var last *Error
+			if !errors.As(err, &last) {
+				return err
+			}
+			stopped := *last
+			stopped.Message = fmt.Sprintf("stopped waiting for runner %d to finish its job (last answer: %s)", runnerID, last.Message)
+			stopped.cause = werr
+			return &stopped
 		}
 	}
 }
@@ -309,7 +319,7 @@ func (c *TokenCache) Get(ctx context.Context) (*Token, error) {
 			select {
 			case <-call.done:
 			case <-ctx.Done():
-				return nil, fmt.Errorf("runners: waiting for a registration token: %w", ctx.Err())
+				return nil, &Error{Message: "waiting for a registration token", cause: ctx.Err()}
 			}
 			if call.err == nil {
 				tok := *call.tok
@@ -373,4 +383,21 @@ func GenerateJITConfigReplacing(ctx context.Context, s Scope, req *JITConfigRequ
 		}
 	}
 	return s.GenerateJITConfig(ctx, req)
+}
+
+// Format prints the cache without its token, for every verb: fmt cannot call
+// Token's own Format on the unexported field that holds it, and with a verb
+// such as %s or %q it would print the token.
+func (c *TokenCache) Format(f fmt.State, verb rune) {
+	if c == nil {
+		io.WriteString(f, "<nil>")
+		return
+	}
+	c.mu.Lock()
+	expires := ""
+	if c.tok != nil {
+		expires = c.tok.ExpiresAt.Format(time.RFC3339)
+	}
+	c.mu.Unlock()
+	formatRedacted(f, verb, fmt.Sprintf("runners.TokenCache{Scope: %v, Margin: %v, ExpiresAt: %q}", c.s, c.margin, expires))
 }

@@ -2,6 +2,7 @@ package runners
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 )
 
@@ -26,6 +27,20 @@ const (
 	// LabelCustom labels are added by users.
 	LabelCustom LabelType = "custom"
 )
+
+// UnmarshalJSON decodes the known types to their constants without
+// allocating a string for each label of a page.
+func (t *LabelType) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case `"read-only"`:
+		*t = LabelReadOnly
+	case `"custom"`:
+		*t = LabelCustom
+	default:
+		return json.Unmarshal(b, (*string)(t))
+	}
+	return nil
+}
 
 // labelList is the body GitHub answers every label operation with.
 type labelList struct {

@@ -504,3 +504,24 @@ func TestOperationsRemoveLabel(t *testing.T) {
 		}
 	}
 }
+
+// Statuses and label types decode to the constants, and any other value
+// (a status GitHub adds later, an escaped string) as itself.
+func TestOperationsStatusAndLabelTypeDecoding(t *testing.T) {
+	t.Parallel()
+	var r Runner
+	require.NoError(t, decodeBody([]byte(`{"id":1,"status":"offline","labels":[
+		{"name":"a","type":"read-only"},{"name":"b","type":"custom"},{"name":"c","type":"c\u0075stom"},{"name":"d","type":"future"}]}`), &r))
+	assert.Equal(t, RunnerOffline, r.Status)
+	assert.Equal(t, []LabelType{LabelReadOnly, LabelCustom, LabelCustom, "future"},
+		[]LabelType{r.Labels[0].Type, r.Labels[1].Type, r.Labels[2].Type, r.Labels[3].Type})
+	for body, want := range map[string]RunnerStatus{`"online"`: RunnerOnline, `"\u006fnline"`: RunnerOnline, `"idle"`: "idle", `""`: ""} {
+		var s RunnerStatus
+		require.NoError(t, json.Unmarshal([]byte(body), &s), body)
+		assert.Equal(t, want, s, body)
+	}
+	var s RunnerStatus
+	assert.Error(t, json.Unmarshal([]byte(`5`), &s))
+	var lt LabelType
+	assert.Error(t, json.Unmarshal([]byte(`{}`), &lt))
+}

@@ -209,8 +209,8 @@ func allPages[T any](first int, fetch func(page int) (items []T, next int, err e
 					return
 				}
 			}
-			if next == 0 {
-				return
+			if next == 0 || len(items) == 0 {
+				return // the last page; an empty page has nothing after it, whatever its Link says
 			}
 			if next <= max(page, 1) {
 				yield(zero, &Error{Message: "the Link header's next page " + strconv.Itoa(next) +

@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -328,6 +329,20 @@ type authTransport struct {
 	last         atomic.Pointer[authHeader] // the header value of the last token, reused while it lasts
 }
 
+// contextTokenSource is a token source that can use the context of the
+// request it is asked for (the GitHub App token exchange), so that the
+// caller's deadline and cancellation reach it.
+type contextTokenSource interface {
+	tokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
+func tokenFor(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, error) {
+	if cs, ok := ts.(contextTokenSource); ok {
+		return cs.tokenContext(ctx)
+	}
+	return ts.Token()
+}
+
 type authHeader struct {
 	token string
 	value []string // {"Bearer " + token}
@@ -341,7 +356,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !strings.EqualFold(req.URL.Scheme, t.scheme) || !strings.EqualFold(req.URL.Host, t.host) {
 		return base.RoundTrip(req) // another origin never gets the token
 	}
-	tok, err := t.source.Token()
+	tok, err := tokenFor(req.Context(), t.source)
 	if err != nil {
 		if req.Body != nil {
 			req.Body.Close()
@@ -476,8 +491,12 @@ func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
 	if err := checkResponse(req, resp); err != nil {
 		return resp, err
 	}
-	if out == nil || resp.StatusCode == http.StatusNoContent {
+	if out == nil {
 		return resp, nil
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		// A 204 where a value was promised: no zero value to act on.
+		return resp, decodeError(req, resp, errors.New("204 No Content where a response body belongs"))
 	}
 	buf, err := readBody(resp)
 	defer buf.free()
@@ -520,7 +539,8 @@ func readBody(resp *http.Response) (*bodyBuffer, error) {
 				buf.b = b
 				return buf, errBodyTooLarge
 			}
-			b = append(make([]byte, 0, max(2*cap(b), 4096)), b...)
+			// Doubling, but never past the cap (+1 to see that a body is over it).
+			b = append(make([]byte, 0, min(max(2*cap(b), 4096), maxBodyBytes+1)), b...)
 		}
 		n, err := resp.Body.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -766,15 +786,46 @@ const (
 	RunnerOffline RunnerStatus = "offline"
 )
 
+// UnmarshalJSON decodes the known statuses to their constants without
+// allocating a string for each runner of a page.
+func (s *RunnerStatus) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case `"online"`:
+		*s = RunnerOnline
+	case `"offline"`:
+		*s = RunnerOffline
+	default:
+		return json.Unmarshal(b, (*string)(s))
+	}
+	return nil
+}
+
 // RunnerApplication is a download of the runner software for one platform.
 type RunnerApplication struct {
 	OS           string `json:"os"`
 	Architecture string `json:"architecture"`
 	DownloadURL  string `json:"download_url"`
 	Filename     string `json:"filename"`
-	// TempDownloadToken is a short-lived bearer token for DownloadURL, when one is needed.
+	// TempDownloadToken is a short-lived bearer token for DownloadURL, when
+	// one is needed; fmt and slog show "[redacted]" instead.
 	TempDownloadToken string `json:"temp_download_token,omitempty"`
 	SHA256Checksum    string `json:"sha256_checksum,omitempty"`
+}
+
+// String describes the download without its temporary token, a bearer
+// credential for DownloadURL.
+func (a RunnerApplication) String() string {
+	return fmt.Sprintf("runners.RunnerApplication{OS: %q, Architecture: %q, Filename: %q, DownloadURL: %q, TempDownloadToken: %s, SHA256Checksum: %q}",
+		a.OS, a.Architecture, a.Filename, a.DownloadURL, redacted(a.TempDownloadToken), a.SHA256Checksum)
+}
+
+// Format prints [RunnerApplication.String] for every verb.
+func (a RunnerApplication) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a.String()) }
+
+// LogValue is what slog logs for a download: everything but its temporary token.
+func (a RunnerApplication) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("os", a.OS), slog.String("architecture", a.Architecture),
+		slog.String("filename", a.Filename), slog.String("temp_download_token", redacted(a.TempDownloadToken)))
 }
 
 // GetRunner gets one self-hosted runner.

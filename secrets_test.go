@@ -30,6 +30,10 @@ func secAssertClean(t *testing.T, s, what string) {
 	}
 }
 
+// secApp is a runner download with a temporary download token, a secret.
+var secApp = RunnerApplication{OS: "linux", Architecture: "x64", Filename: "actions-runner-linux-x64.tar.gz",
+	DownloadURL: "https://example.com/actions-runner-linux-x64.tar.gz", TempDownloadToken: "tdt-xyzSECRET-download"}
+
 // secValues returns a token, a JIT config and an authenticated client as a
 // caller would hold them, fetched from a test server.
 func secValues(t *testing.T) (Token, JITConfig, *Client) {
@@ -73,6 +77,8 @@ func TestSecretsFmt(t *testing.T) {
 		{"JITConfig", jit, "jit-runner-1"},
 		{"*JITConfig", &jit, "jit-runner-1"},
 		{"*Client", c, c.BaseURL()},
+		{"RunnerApplication", secApp, "actions-runner-linux"},
+		{"*RunnerApplication", &secApp, "actions-runner-linux"},
 	}
 	for _, val := range values {
 		t.Run(val.name, func(t *testing.T) {
@@ -183,6 +189,8 @@ func TestSecretsSlog(t *testing.T) {
 				{"JITConfig", slog.Any("jit", jit), "jit-runner-1"},
 				{"*JITConfig", slog.Any("jit", &jit), "jit-runner-1"},
 				{"*Client", slog.Any("client", c), ""},
+				{"RunnerApplication", slog.Any("app", secApp), "actions-runner-linux"},
+				{"*RunnerApplication", slog.Any("app", &secApp), "actions-runner-linux"},
 			}
 			for _, a := range attrs {
 				var buf bytes.Buffer
