@@ -254,7 +254,7 @@ func (s *appTokenSource) exchange(ctx context.Context) (*oauth2.Token, error) {
 	ctx, cancel := context.WithTimeout(ctx, appExchangeTimeout)
 	defer cancel()
 	path := "app/installations/" + strconv.FormatInt(s.installationID, 10) + "/access_tokens"
-	req, err := s.c.newRequest(ctx, http.MethodPost, path, nil, nil)
+	req, err := s.c.newRequest(ctx, http.MethodPost, "", path, nil, nil)
 	if err != nil {
 		return nil, s.fail("exchange", err)
 	}

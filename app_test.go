@@ -739,13 +739,14 @@ func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	_, err := c.Org("o").GetRunner(ctx, 1)
+	// The exchange itself failed on the caller's deadline. (Had it run on to
+	// its end, the exchange would have succeeded and the deadline would have
+	// hit the runner request instead, with no AppAuthError.)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	var appErr *AppAuthError
 	require.ErrorAs(t, err, &appErr)
 	assert.Equal(t, "exchange", appErr.Step)
-	assert.Less(t, time.Since(start), 700*time.Millisecond, "returned at its deadline, not after the exchange")
 
 	// Another caller, with time to wait, makes its own exchange (nothing
 	// was cached from the abandoned one) and uses the token it got.

@@ -381,12 +381,13 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // call sends one API request and decodes a 2xx JSON body into out (unless out
-// is nil). path is relative to the base URL and already escaped; q, when not
-// nil, is encoded with go-querystring; body, when not nil, is sent as JSON.
-// The returned response's body is already closed; it is nil when no response
-// came back.
-func (c *Client) call(ctx context.Context, method, path string, q, body, out any) (*http.Response, error) {
-	req, err := c.newRequest(ctx, method, path, q, body)
+// is nil). prefix+path is relative to the base URL and already escaped (two
+// parts, so that the URL is put together in one allocation); q, when not nil,
+// is encoded with go-querystring; body, when not nil, is sent as JSON. The
+// returned response's body is already closed; it is nil when no response came
+// back.
+func (c *Client) call(ctx context.Context, method, prefix, path string, q, body, out any) (*http.Response, error) {
+	req, err := c.newRequest(ctx, method, prefix, path, q, body)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +429,7 @@ func rewind(req *http.Request) (*http.Request, error) {
 }
 
 // newRequest is the one place a request is built and its headers are set.
-func (c *Client) newRequest(ctx context.Context, method, path string, q, body any) (*http.Request, error) {
+func (c *Client) newRequest(ctx context.Context, method, prefix, path string, q, body any) (*http.Request, error) {
 	var rd io.Reader
 	if body != nil {
 		buf, err := json.Marshal(body)
@@ -437,9 +438,9 @@ func (c *Client) newRequest(ctx context.Context, method, path string, q, body an
 		}
 		rd = bytes.NewReader(buf)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+prefix+path, rd)
 	if err != nil {
-		return nil, invalidArgf("%s %s: %v", method, path, urlParseError(err))
+		return nil, invalidArgf("%s %s%s: %v", method, prefix, path, urlParseError(err))
 	}
 	if q != nil {
 		v, err := query.Values(q)
@@ -477,7 +478,14 @@ func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
 	if err != nil {
 		return nil, transportError(req, err)
 	}
-	defer closeBody(resp.Body)
+	drained := false // readBody read to EOF: nothing is left to drain
+	defer func() {
+		if drained {
+			resp.Body.Close()
+		} else {
+			closeBody(resp.Body)
+		}
+	}()
 	c.limits.observe(resp.Header)
 	if hit != nil && resp.StatusCode == http.StatusNotModified {
 		if len(resp.Header.Values("Link")) == 0 && len(hit.link) > 0 {
@@ -499,6 +507,7 @@ func (c *Client) do(req *http.Request, out any) (*http.Response, error) {
 		return resp, decodeError(req, resp, errors.New("204 No Content where a response body belongs"))
 	}
 	buf, err := readBody(resp)
+	drained = err == nil
 	defer buf.free()
 	if err == nil {
 		err = decodeBody(buf.Bytes(), out)
@@ -760,7 +769,7 @@ func (s scope) call(ctx context.Context, method, path string, q, body, out any) 
 	if s.err != nil {
 		return nil, s.err
 	}
-	return s.c.call(ctx, method, s.prefix+path, q, body, out)
+	return s.c.call(ctx, method, s.prefix, path, q, body, out)
 }
 
 // Runner is a self-hosted runner.
