@@ -4,9 +4,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/fleetkit/runners"
@@ -91,5 +95,18 @@ func (f *ScopeFlags) scope(c *runners.Client) (runners.Scope, error) {
 func SeedDocumented(srv *runnerstest.Server, scope runners.Scope) {
 	for _, r := range runnerstest.DocumentedRunners() {
 		srv.State(scope).AddRunner(r)
+	}
+}
+
+// Main runs a program's run function with the process's arguments,
+// environment and output, stopping on an interrupt, and exits 1 when run
+// fails, after printing the error prefixed with name.
+func Main(name string, run func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		stop()
+		os.Exit(1)
 	}
 }
