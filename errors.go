@@ -270,14 +270,11 @@ func rateLimit(e *Error, h http.Header) *RateLimitError {
 		return nil
 	}
 	e.kind = ErrRateLimited
-	rl := &RateLimitError{Secondary: secondary, RetryAfter: retryAfter, Resource: h.Get("X-RateLimit-Resource"), Err: e}
-	rl.Limit, _ = strconv.Atoi(h.Get("X-RateLimit-Limit"))
-	rl.Remaining, _ = strconv.Atoi(h.Get("X-RateLimit-Remaining"))
-	rl.Used, _ = strconv.Atoi(h.Get("X-RateLimit-Used"))
-	if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil && reset > 0 {
-		rl.Reset = time.Unix(reset, 0)
+	lim, _ := parseRateLimit(h)
+	return &RateLimitError{
+		Limit: lim.Limit, Remaining: lim.Remaining, Used: lim.Used, Resource: lim.Resource, Reset: lim.Reset,
+		Secondary: secondary, RetryAfter: retryAfter, Err: e,
 	}
-	return rl
 }
 
 // parseRetryAfter reads Retry-After as seconds or as an HTTP date.

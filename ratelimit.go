@@ -30,23 +30,12 @@ type rateLimits struct {
 
 // observe records the rate-limit headers of a response, if it has them.
 func (r *rateLimits) observe(h http.Header) {
-	// Canonical keys ("X-Ratelimit-..."): Get does not allocate for them.
-	v := h.Get("X-Ratelimit-Limit")
-	if v == "" {
+	rl, ok := parseRateLimit(h)
+	if !ok {
 		return // most responses of a test server, say; nothing to record
 	}
-	limit, err := strconv.Atoi(v)
-	if err != nil {
-		return
-	}
-	rl := RateLimit{Resource: h.Get("X-Ratelimit-Resource"), Limit: limit}
 	if rl.Resource == "" {
 		rl.Resource = "core"
-	}
-	rl.Remaining, _ = strconv.Atoi(h.Get("X-Ratelimit-Remaining"))
-	rl.Used, _ = strconv.Atoi(h.Get("X-Ratelimit-Used"))
-	if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
-		rl.Reset = time.Unix(reset, 0)
 	}
 	r.mu.Lock()
 	if r.last == nil {
@@ -54,6 +43,27 @@ func (r *rateLimits) observe(h http.Header) {
 	}
 	r.last[rl.Resource] = rl
 	r.mu.Unlock()
+}
+
+// parseRateLimit reads the X-RateLimit-* headers, each that is sent; ok
+// reports a numeric X-RateLimit-Limit. Resource is as sent (possibly "");
+// Reset is zero unless a positive Unix time was sent.
+func parseRateLimit(h http.Header) (rl RateLimit, ok bool) {
+	// Canonical keys ("X-Ratelimit-..."): Get does not allocate for them.
+	v := h.Get("X-Ratelimit-Limit")
+	if v == "" && h.Get("X-Ratelimit-Remaining") == "" {
+		return rl, false // no rate-limit headers at all: the common case of a test server
+	}
+	var err error
+	rl.Limit, err = strconv.Atoi(v)
+	ok = err == nil
+	rl.Resource = h.Get("X-Ratelimit-Resource")
+	rl.Remaining, _ = strconv.Atoi(h.Get("X-Ratelimit-Remaining"))
+	rl.Used, _ = strconv.Atoi(h.Get("X-Ratelimit-Used"))
+	if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil && reset > 0 {
+		rl.Reset = time.Unix(reset, 0)
+	}
+	return rl, ok
 }
 
 // RateLimits returns the rate limits GitHub reported on the client's latest
