@@ -191,7 +191,7 @@ func appAuth(appID, installationID int64, key crypto.Signer, pub *rsa.PublicKey)
 			pub:            pub,
 			refreshBefore:  margin,
 			sem:            make(chan struct{}, 1),
-			now:            time.Now,
+			now:            unauthed.clock.Now,
 		}, nil
 	}
 }

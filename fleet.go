@@ -70,7 +70,7 @@ func DeleteRunnerWhenIdle(ctx context.Context, s Scope, runnerID int64, opts *De
 			return err
 		}
 		wait := o.PollInterval/2 + rand.N(o.PollInterval)
-		if werr := sleepCtx(ctx, wait); werr != nil {
+		if werr := (systemClock{}).Sleep(ctx, wait); werr != nil {
 			// The last answer, busy, with why the wait stopped: errors.Is finds
 			// both ErrRunnerBusy and the context's error.
 			var last *Error

@@ -70,7 +70,7 @@ type Client struct {
 	retry      *RetryPolicy // nil: no retries
 	cache      *etagCache   // nil: no conditional requests
 	limits     *rateLimits  // shared by the client's copies
-	sleep      func(context.Context, time.Duration) error
+	clock      Clock
 }
 
 // Option configures a [Client]. An option may fail; [NewClient] returns its error.
@@ -89,6 +89,7 @@ type settings struct {
 	insecureHTTP  bool // credentials may go over plain http to a non-loopback host
 	retry         *RetryPolicy
 	cache         *etagCache
+	clock         Clock
 }
 
 // authFunc builds the token source once the client is configured. It gets the
@@ -207,7 +208,7 @@ func WithInsecureHTTP() Option {
 // NewClient returns a client configured by opts. With no options it talks to
 // https://api.github.com/ without credentials.
 func NewClient(opts ...Option) (*Client, error) {
-	s := settings{baseURL: defaultBaseURL, userAgent: defaultUserAgent}
+	s := settings{baseURL: defaultBaseURL, userAgent: defaultUserAgent, clock: systemClock{}}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -222,7 +223,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		baseURL: base, apiVersion: s.apiVersion, userAgent: s.userAgent,
-		retry: s.retry, cache: s.cache, limits: &rateLimits{}, sleep: sleepCtx,
+		retry: s.retry, cache: s.cache, limits: &rateLimits{}, clock: s.clock,
 	}
 	if c.apiVersion == "" {
 		c.apiVersion = defaultAPIVersion(base.Hostname())
@@ -400,11 +401,11 @@ func (c *Client) call(ctx context.Context, method, prefix, path string, q, body,
 		if err == nil {
 			return resp, nil
 		}
-		wait, ok := c.retry.backoff(n, err, time.Now())
+		wait, ok := c.retry.backoff(n, err, c.clock.Now())
 		if !ok || waited+wait > c.retry.MaxWait {
 			return resp, err
 		}
-		if serr := c.sleep(ctx, wait); serr != nil {
+		if serr := c.clock.Sleep(ctx, wait); serr != nil {
 			return resp, &Error{Method: req.Method, URL: req.URL.Redacted(), Message: "waiting to retry",
 				cause: fmt.Errorf("%w, after: %w", serr, err)}
 		}

@@ -69,7 +69,7 @@ func scaleRetryClient(t *testing.T, p RetryPolicy, h http.HandlerFunc, opts ...O
 	t.Helper()
 	c, rec := newTestClient(t, h, append([]Option{WithRetry(p)}, opts...)...)
 	s := &scaleSleeper{}
-	c.sleep = s.sleep
+	c.clock = sleeperClock{s.sleep}
 	return c, rec, s
 }
 
@@ -687,10 +687,10 @@ func TestScaleRetryContextCanceledDuringWait(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, scaleSecondary(t, "60"), WithRetry(RetryPolicy{}))
 			waiting := make(chan time.Duration, 1)
-			c.sleep = func(ctx context.Context, d time.Duration) error {
+			c.clock = sleeperClock{func(ctx context.Context, d time.Duration) error {
 				waiting <- d
-				return sleepCtx(ctx, d) // the real wait
-			}
+				return (systemClock{}).Sleep(ctx, d) // the real wait
+			}}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			if !tc.cancel {
@@ -1268,7 +1268,7 @@ func TestScaleETagRetryAfterEviction(t *testing.T) {
 	}}
 	c, _ := newTestClient(t, srv.ServeHTTP, WithETagCache(int64(len(scaleRunnerBody(1)))), WithRetry(RetryPolicy{}))
 	var once sync.Once
-	c.sleep = func(ctx context.Context, d time.Duration) error {
+	c.clock = sleeperClock{func(ctx context.Context, d time.Duration) error {
 		once.Do(func() {
 			// Meanwhile, another request fills the one-body cache.
 			if _, err := c.Org("octo-org").GetRunner(ctx, 2); err != nil {
@@ -1276,7 +1276,7 @@ func TestScaleETagRetryAfterEviction(t *testing.T) {
 			}
 		})
 		return nil
-	}
+	}}
 	for range 2 {
 		r, err := c.Org("octo-org").GetRunner(context.Background(), 1)
 		require.NoError(t, err)
@@ -1789,3 +1789,13 @@ func TestScaleConcurrentNextZeroEndsWalk(t *testing.T) {
 	pages, _ := p.requested()
 	assert.LessOrEqual(t, slices.Max(pages), 5+3, "no page beyond those in flight: %v", pages)
 }
+
+// sleeperClock is the system clock with Sleep replaced, for tests that
+// record or stage the waits of the retry loop.
+type sleeperClock struct {
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (sleeperClock) Now() time.Time { return time.Now() }
+
+func (c sleeperClock) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
