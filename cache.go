@@ -1,6 +1,7 @@
 package runners
 
 import (
+	"bytes"
 	"container/list"
 	"net/http"
 	"sync"
@@ -39,6 +40,42 @@ type cached struct {
 	etag string
 	link []string // the Link header, which a 304 need not repeat
 	body []byte
+}
+
+// prepare makes req conditional when the cache keeps an answer for it: a
+// GET whose body is decoded. It returns the cache key ("" when req is not
+// cached at all) and the kept answer (nil when there is none). A nil cache
+// caches nothing.
+func (c *etagCache) prepare(req *http.Request, out any) (key string, kept *cached) {
+	if c == nil || req.Method != http.MethodGet || out == nil {
+		return "", nil
+	}
+	key = req.URL.String()
+	if kept = c.get(key); kept != nil {
+		req.Header.Set("If-None-Match", kept.etag)
+	} else {
+		req.Header.Del("If-None-Match") // a retry's, for a body evicted meanwhile
+	}
+	return key, kept
+}
+
+// answer decodes the kept body into out for a 304 Not Modified, and gives the
+// response the kept Link header when the 304 has none.
+func (e *cached) answer(req *http.Request, resp *http.Response, out any) error {
+	if len(resp.Header.Values("Link")) == 0 && len(e.link) > 0 {
+		resp.Header["Link"] = e.link
+	}
+	if err := decodeBody(e.body, out); err != nil {
+		return decodeError(req, resp, err)
+	}
+	return nil
+}
+
+// keep keeps a 200 answer's body (a copy) under key, the key prepare gave.
+func (c *etagCache) keep(key string, resp *http.Response, body []byte) {
+	if c != nil && key != "" {
+		c.put(key, resp.Header.Get("ETag"), resp.Header, bytes.Clone(body))
+	}
 }
 
 // get returns the entry for key, marking it recently used.

@@ -42,6 +42,9 @@ type Error struct {
 	// AcceptedPermissions is X-Accepted-GitHub-Permissions, when sent: the
 	// fine-grained permissions the endpoint accepts.
 	AcceptedPermissions string
+	// Attempts is how many times the request was sent when the retry policy
+	// ([WithRetry]) sent it more than once; 0 otherwise.
+	Attempts int
 
 	kind  error // the sentinel this error matches, if any
 	cause error // the underlying error (transport, decoding), if any
@@ -75,9 +78,12 @@ func (d ErrorDetail) String() string {
 	return strings.Join(parts, " ")
 }
 
-func (e *Error) Error() string {
+func (e *Error) Error() string { return "runners: " + e.text() }
+
+// text is the message without the "runners: " prefix, for errors that nest
+// one.
+func (e *Error) text() string {
 	var b strings.Builder
-	b.WriteString("runners: ")
 	if e.Method != "" {
 		b.WriteString(e.Method + " " + e.URL + ": ")
 	}
@@ -104,10 +110,13 @@ func (e *Error) Error() string {
 		if ue, ok := cause.(*url.Error); ok {
 			cause = ue.Err // the method and URL are written above
 		}
-		b.WriteString(cause.Error())
+		b.WriteString(strings.TrimPrefix(cause.Error(), "runners: ")) // one prefix, however deep
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request ID " + e.RequestID + ")")
+	}
+	if e.Attempts > 1 {
+		b.WriteString(" (after " + strconv.Itoa(e.Attempts) + " attempts)")
 	}
 	return b.String()
 }
@@ -141,6 +150,8 @@ type RateLimitError struct {
 	RetryAfter time.Duration
 	Secondary  bool // a secondary (burst, "abuse") limit rather than the hourly quota
 	Err        *Error
+
+	hasRetryAfter bool // Retry-After was sent, 0 included
 }
 
 func (e *RateLimitError) Error() string {
@@ -152,19 +163,23 @@ func (e *RateLimitError) Error() string {
 	if !e.Reset.IsZero() {
 		s += ", resets at " + e.Reset.UTC().Format(time.RFC3339)
 	}
-	if e.RetryAfter > 0 {
+	if e.retryAfterSent() {
 		s += ", retry after " + e.RetryAfter.String()
 	}
 	return s + "]"
 }
 
+// retryAfterSent reports whether GitHub sent Retry-After (0 included), or
+// the value was set by hand.
+func (e *RateLimitError) retryAfterSent() bool { return e.hasRetryAfter || e.RetryAfter > 0 }
+
 // Unwrap returns the [*Error] behind the rate limit.
 func (e *RateLimitError) Unwrap() error { return e.Err }
 
 // Wait returns how long to wait before trying again, as of now: Retry-After
-// when GitHub sent it, else the time until Reset, else 0.
+// when GitHub sent it (0 included), else the time until Reset, else 0.
 func (e *RateLimitError) Wait(now time.Time) time.Duration {
-	if e.RetryAfter > 0 {
+	if e.retryAfterSent() {
 		return e.RetryAfter
 	}
 	if !e.Reset.IsZero() && e.Reset.After(now) {
@@ -198,15 +213,15 @@ func responseError(req *http.Request, resp *http.Response) *Error {
 		StatusCode:          resp.StatusCode,
 		Method:              req.Method,
 		URL:                 req.URL.Redacted(),
-		RequestID:           resp.Header.Get("X-GitHub-Request-Id"),
-		AcceptedPermissions: resp.Header.Get("X-Accepted-GitHub-Permissions"),
+		RequestID:           cleanText(resp.Header.Get("X-GitHub-Request-Id"), maxRequestID),
+		AcceptedPermissions: cleanText(resp.Header.Get("X-Accepted-GitHub-Permissions"), maxMessage),
 	}
 }
 
 // checkResponse returns nil for a 2xx response, and otherwise an *Error or a
 // *RateLimitError built from the status, the headers and up to
 // maxErrorBodyBytes of the body.
-func checkResponse(req *http.Request, resp *http.Response) error {
+func checkResponse(req *http.Request, resp *http.Response, now time.Time) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
@@ -218,12 +233,17 @@ func checkResponse(req *http.Request, resp *http.Response) error {
 		Errors           []ErrorDetail `json:"errors"`
 	}
 	if json.Unmarshal(bytes.TrimSpace(body), &gh) == nil {
-		e.Message, e.DocumentationURL, e.Errors = gh.Message, gh.DocumentationURL, gh.Errors
+		// Server text, made safe for logs and terminals and cut to size.
+		e.Message, e.DocumentationURL = cleanText(gh.Message, maxMessage), cleanText(gh.DocumentationURL, maxQuotedURL)
+		for _, d := range gh.Errors[:min(len(gh.Errors), maxErrorDetail)] {
+			e.Errors = append(e.Errors, ErrorDetail{Resource: cleanText(d.Resource, maxMessage), Field: cleanText(d.Field, maxMessage),
+				Code: cleanText(d.Code, maxMessage), Message: cleanText(d.Message, maxMessage)})
+		}
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.StatusCode) // an HTML error page, say: its text is not kept
 	}
-	if rl := rateLimit(e, resp.Header); rl != nil {
+	if rl := classifyRateLimit(e, resp.Header, now); rl != nil {
 		return rl
 	}
 	switch resp.StatusCode {
@@ -242,55 +262,4 @@ func checkResponse(req *http.Request, resp *http.Response) error {
 		}
 	}
 	return e
-}
-
-// rateLimit classifies a 403 or 429 the way GitHub documents its limits:
-// a secondary limit names it in the message or documentation URL, or comes
-// as a 429 (or a 403 with Retry-After) while quota remains; the primary limit
-// is X-RateLimit-Remaining: 0. Anything else is not a rate limit (nil).
-func rateLimit(e *Error, h http.Header) *RateLimitError {
-	code := e.StatusCode
-	if code != http.StatusForbidden && code != http.StatusTooManyRequests {
-		return nil
-	}
-	doc, msg := strings.ToLower(e.DocumentationURL), strings.ToLower(e.Message)
-	namedSecondary := strings.Contains(doc, "secondary-rate-limits") || strings.Contains(doc, "abuse-rate-limits") ||
-		strings.Contains(msg, "secondary rate limit")
-	exhausted := h.Get("X-RateLimit-Remaining") == "0"
-	retryAfter, hasRetryAfter := parseRetryAfter(h.Get("Retry-After"), time.Now())
-	var secondary bool
-	switch {
-	case namedSecondary:
-		secondary = true
-	case exhausted:
-		secondary = false
-	case code == http.StatusTooManyRequests || hasRetryAfter:
-		secondary = true
-	default:
-		return nil
-	}
-	e.kind = ErrRateLimited
-	lim, _ := parseRateLimit(h)
-	return &RateLimitError{
-		Limit: lim.Limit, Remaining: lim.Remaining, Used: lim.Used, Resource: lim.Resource, Reset: lim.Reset,
-		Secondary: secondary, RetryAfter: retryAfter, Err: e,
-	}
-}
-
-// parseRetryAfter reads Retry-After as seconds or as an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 || secs > int64(24*time.Hour/time.Second) {
-			return 0, false
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
 }

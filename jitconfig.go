@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 )
 
 // JITConfigRequest describes a just-in-time runner to create.
@@ -35,9 +34,16 @@ type JITConfig struct {
 // A JIT config request is not safe to repeat: a retry after a lost answer can
 // meet the runner the first try created.
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#create-configuration-for-a-just-in-time-runner-for-a-repository
 //
-//	POST /{scope}/actions/runners/generate-jitconfig
+// Endpoints:
+//
+//	POST /enterprises/{enterprise}/actions/runners/generate-jitconfig
+//	POST /orgs/{org}/actions/runners/generate-jitconfig
+//	POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig
 func (s scope) GenerateJITConfig(ctx context.Context, req *JITConfigRequest) (*JITConfig, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -45,7 +51,7 @@ func (s scope) GenerateJITConfig(ctx context.Context, req *JITConfigRequest) (*J
 	body := *req
 	body.Labels = append([]string{}, req.Labels...) // the request sent is the one checked
 	jit := new(JITConfig)
-	if _, err := s.call(ctx, http.MethodPost, "actions/runners/generate-jitconfig", nil, &body, jit); err != nil {
+	if _, err := s.send(ctx, post("GenerateJITConfig", "actions/runners/generate-jitconfig", &body, jit)); err != nil {
 		return nil, err
 	}
 	return jit, nil

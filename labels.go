@@ -55,62 +55,97 @@ type labelNames struct {
 
 // ListLabels lists the labels of a self-hosted runner.
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#list-labels-for-a-self-hosted-runner-for-a-repository
 //
-//	GET /{scope}/actions/runners/{runner_id}/labels
+// Endpoints:
+//
+//	GET /enterprises/{enterprise}/actions/runners/{runner_id}/labels
+//	GET /orgs/{org}/actions/runners/{runner_id}/labels
+//	GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels
 func (s scope) ListLabels(ctx context.Context, runnerID int64) ([]*Label, error) {
-	return s.labels(ctx, http.MethodGet, runnerID, "", nil)
+	return s.labels(ctx, "ListLabels", http.MethodGet, runnerID, "", nil)
 }
 
 // AddLabels adds 1 to 100 custom labels to a self-hosted runner and returns
 // all its labels.
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#add-custom-labels-to-a-self-hosted-runner-for-a-repository
 //
-//	POST /{scope}/actions/runners/{runner_id}/labels
+// Endpoints:
+//
+//	POST /enterprises/{enterprise}/actions/runners/{runner_id}/labels
+//	POST /orgs/{org}/actions/runners/{runner_id}/labels
+//	POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels
 func (s scope) AddLabels(ctx context.Context, runnerID int64, labels ...string) ([]*Label, error) {
 	if len(labels) == 0 {
 		return nil, invalidArgf("AddLabels needs at least one label")
 	}
-	return s.setOrAdd(ctx, http.MethodPost, runnerID, labels)
+	return s.setOrAdd(ctx, "AddLabels", http.MethodPost, runnerID, labels)
 }
 
 // SetLabels replaces the custom labels of a self-hosted runner with 0 to 100
 // labels (none removes every custom label) and returns all its labels.
 // Read-only labels stay.
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#set-custom-labels-for-a-self-hosted-runner-for-a-repository
 //
-//	PUT /{scope}/actions/runners/{runner_id}/labels
+// Endpoints:
+//
+//	PUT /enterprises/{enterprise}/actions/runners/{runner_id}/labels
+//	PUT /orgs/{org}/actions/runners/{runner_id}/labels
+//	PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels
 func (s scope) SetLabels(ctx context.Context, runnerID int64, labels ...string) ([]*Label, error) {
-	return s.setOrAdd(ctx, http.MethodPut, runnerID, labels)
+	return s.setOrAdd(ctx, "SetLabels", http.MethodPut, runnerID, labels)
 }
 
 // RemoveAllLabels removes every custom label from a self-hosted runner and
 // returns the read-only labels that remain.
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#remove-all-custom-labels-from-a-self-hosted-runner-for-a-repository
 //
-//	DELETE /{scope}/actions/runners/{runner_id}/labels
+// Endpoints:
+//
+//	DELETE /enterprises/{enterprise}/actions/runners/{runner_id}/labels
+//	DELETE /orgs/{org}/actions/runners/{runner_id}/labels
+//	DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels
 func (s scope) RemoveAllLabels(ctx context.Context, runnerID int64) ([]*Label, error) {
-	return s.labels(ctx, http.MethodDelete, runnerID, "", nil)
+	return s.labels(ctx, "RemoveAllLabels", http.MethodDelete, runnerID, "", nil)
 }
 
 // RemoveLabel removes one custom label from a self-hosted runner and returns
 // the labels that remain. A label the runner does not have is [ErrNotFound].
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#remove-a-custom-label-from-a-self-hosted-runner-for-a-repository
 //
-//	DELETE /{scope}/actions/runners/{runner_id}/labels/{name}
+// Endpoints:
+//
+//	DELETE /enterprises/{enterprise}/actions/runners/{runner_id}/labels/{name}
+//	DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}
+//	DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}
 func (s scope) RemoveLabel(ctx context.Context, runnerID int64, name string) ([]*Label, error) {
 	seg, err := segment("label name", name)
 	if err != nil {
 		return nil, err
 	}
-	return s.labels(ctx, http.MethodDelete, runnerID, "/"+seg, nil)
+	return s.labels(ctx, "RemoveLabel", http.MethodDelete, runnerID, "/"+seg, nil)
 }
 
-func (s scope) setOrAdd(ctx context.Context, method string, runnerID int64, labels []string) ([]*Label, error) {
+func (s scope) setOrAdd(ctx context.Context, op, method string, runnerID int64, labels []string) ([]*Label, error) {
 	if len(labels) > maxLabels {
 		return nil, invalidArgf("at most %d labels, got %d", maxLabels, len(labels))
 	}
@@ -120,18 +155,19 @@ func (s scope) setOrAdd(ctx context.Context, method string, runnerID int64, labe
 		}
 	}
 	// A copy, never nil: set with no labels must send [], not null.
-	return s.labels(ctx, method, runnerID, "", labelNames{Labels: append([]string{}, labels...)})
+	return s.labels(ctx, op, method, runnerID, "", labelNames{Labels: append([]string{}, labels...)})
 }
 
 // labels calls actions/runners/{runner_id}/labels{suffix} and returns the
-// labels GitHub answers with.
-func (s scope) labels(ctx context.Context, method string, runnerID int64, suffix string, body any) ([]*Label, error) {
+// labels GitHub answers with. All but add (a POST) are safe to repeat.
+func (s scope) labels(ctx context.Context, op, method string, runnerID int64, suffix string, body any) ([]*Label, error) {
 	path, err := runnerPath(runnerID, "/labels"+suffix)
 	if err != nil {
 		return nil, err
 	}
 	var list labelList
-	if _, err := s.call(ctx, method, path, nil, body, &list); err != nil {
+	r := &request{op: op, method: method, path: path, body: body, out: &list, idempotent: method != http.MethodPost}
+	if _, err := s.send(ctx, r); err != nil {
 		return nil, err
 	}
 	return list.Labels, nil

@@ -10,6 +10,10 @@ import (
 	"sync"
 )
 
+// This file is the paging machinery every list shares: the page options, the
+// sequential and the concurrent walk behind every All… iterator, and the
+// Link header.
+
 // maxPerPage is the largest page GitHub serves.
 const maxPerPage = 100
 
@@ -30,196 +34,144 @@ func (o ListOptions) validate() error {
 	return nil
 }
 
-// ListRunnersOptions filters and pages [Scope.ListRunners] and [Scope.AllRunners].
-type ListRunnersOptions struct {
-	// Name keeps only the runner with exactly this name.
-	Name string `url:"name,omitempty"`
-	ListOptions
-	// Concurrency, for AllRunners only, is how many pages may be fetched at
-	// once after the first page has told how many there are. 0 or 1 fetches
-	// them one after another, as GitHub asks of clients; more trades burst
-	// for speed. Runners are yielded in order either way, and at most
-	// Concurrency pages are held in memory.
-	Concurrency int `url:"-"`
+// page is one page of a list, as the walks need it.
+type page[T any] struct {
+	items []T
+	next  int // the next page's number, from the Link header; 0 after the last
+	total int // the total count the page reported, on all pages
 }
 
-// RunnerList is one page of runners.
-type RunnerList struct {
-	TotalCount int       `json:"total_count"` // runners in the scope (matching the name filter), on all pages
-	Runners    []*Runner `json:"runners"`
-	// NextPage is the page to ask for next, read from the Link header; 0 on
-	// the last page. Pass it as ListOptions.Page to resume.
-	NextPage int `json:"-"`
+// pager fetches page n of a list (0 is the first page).
+type pager[T any] func(ctx context.Context, n int) (page[T], error)
+
+// maxPageConcurrency bounds [WithPageConcurrency]: GitHub's secondary limits
+// allow no more than 100 concurrent requests.
+const maxPageConcurrency = 100
+
+// walkPages is every All… iterator: the items of every page from page first
+// on, perPage a page, fetched k pages at once when k > 1 and one after
+// another otherwise. Each range over it walks the list anew.
+func walkPages[T any](ctx context.Context, k, first, perPage int, fetch pager[T]) iter.Seq2[T, error] {
+	if k > 1 {
+		return walkConcurrently(ctx, min(k, maxPageConcurrency), first, perPage, fetch)
+	}
+	return walk(ctx, first, fetch)
 }
 
-// ListRunners lists one page of the scope's self-hosted runners. Use
-// [Scope.AllRunners] to walk every page.
-//
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#list-self-hosted-runners-for-an-organization
-//
-//	GET /{scope}/actions/runners
-func (s scope) ListRunners(ctx context.Context, opts *ListRunnersOptions) (*RunnerList, error) {
-	if opts == nil {
-		opts = &ListRunnersOptions{}
-	}
-	if err := opts.validate(); err != nil {
-		return nil, err
-	}
-	list := new(RunnerList)
-	resp, err := s.call(ctx, http.MethodGet, "actions/runners", opts, nil, list)
-	if err != nil {
-		return nil, err
-	}
-	list.NextPage = nextPage(resp.Header)
-	return list, nil
-}
-
-// AllRunners walks every page of the scope's self-hosted runners, from
-// opts.Page on, asking for 100 a page unless opts.PerPage says otherwise. It
-// yields each runner in order; on failure it yields one error and stops. It
-// stops early when the loop breaks.
-//
-//	for r, err := range c.Org("octo-org").AllRunners(ctx, nil) { ... }
-func (s scope) AllRunners(ctx context.Context, opts *ListRunnersOptions) iter.Seq2[*Runner, error] {
-	o := ListRunnersOptions{}
-	if opts != nil {
-		o = *opts // the caller's options are not modified
-	}
-	if o.PerPage == 0 {
-		o.PerPage = maxPerPage
-	}
-	if o.Concurrency > 1 {
-		return s.allRunnersConcurrently(ctx, o)
-	}
-	return allPages(o.Page, s.pageFetcher(ctx, o))
-}
-
-// pageFetcher returns the fetch function of allPages for the options o.
-func (s scope) pageFetcher(ctx context.Context, o ListRunnersOptions) func(page int) ([]*Runner, int, error) {
-	return func(page int) ([]*Runner, int, error) {
-		o := o // each call its own copy: concurrent fetches must not share o.Page
-		o.Page = page
-		list, err := s.ListRunners(ctx, &o)
-		if err != nil {
-			return nil, 0, err
-		}
-		return list.Runners, list.NextPage, nil
-	}
-}
-
-// allRunnersConcurrently is AllRunners with o.Concurrency pages in flight:
-// page 1 tells the total, pages 2..N are fetched by up to o.Concurrency
-// goroutines and yielded in order. Breaking the loop, or the end of ctx,
-// cancels what is in flight, and no goroutine outlives the loop.
-func (s scope) allRunnersConcurrently(ctx context.Context, o ListRunnersOptions) iter.Seq2[*Runner, error] {
-	return func(yield func(*Runner, error) bool) {
-		ctx, cancel := context.WithCancel(ctx)
-		fetch := s.pageFetcher(ctx, o)
-		o.Page = max(o.Page, 1)
-		list, err := s.ListRunners(ctx, &o)
-		if err != nil {
-			cancel()
-			yield(nil, err)
-			return
-		}
-		next, last := list.NextPage, (list.TotalCount+o.PerPage-1)/o.PerPage // as the first page counted them
-
-		type result struct {
-			items []*Runner
-			next  int
-			err   error
-		}
-		// Each page in flight has a slot, queued in page order; the queue
-		// holds Concurrency-1 slots and the loop below the one it waits on.
-		slots := make(chan chan result, o.Concurrency-1)
-		var inFlight sync.WaitGroup
-		producerDone := make(chan struct{})
-		go func(start int) {
-			defer close(producerDone)
-			defer close(slots)
-			for page := start; start != 0 && page <= last; page++ {
-				slot := make(chan result, 1)
-				select {
-				case slots <- slot:
-				case <-ctx.Done():
-					return
-				}
-				inFlight.Add(1)
-				go func() {
-					defer inFlight.Done()
-					items, next, err := fetch(page)
-					slot <- result{items, next, err}
-				}()
-			}
-		}(next)
-		defer func() {
-			cancel()
-			<-producerDone
-			inFlight.Wait()
-		}()
-
-		for _, r := range list.Runners {
-			if !yield(r, nil) {
-				return
-			}
-		}
-		for slot := range slots {
-			res := <-slot
-			if res.err != nil {
-				yield(nil, res.err)
-				return
-			}
-			for _, r := range res.items {
-				if !yield(r, nil) {
-					return
-				}
-			}
-			if next = res.next; next == 0 {
-				return // the server says this was the last page
-			}
-		}
-		// Runners added since page 1 made more pages; or ctx ended and the
-		// producer stopped early: fetching the next page then yields ctx's
-		// error rather than ending the walk as if it were complete.
-		if next > last || (next != 0 && ctx.Err() != nil) {
-			for r, err := range allPages(next, fetch) {
-				if !yield(r, err) {
-					return
-				}
-			}
-		}
-	}
-}
-
-// allPages yields the items of successive pages, starting at page first (0
-// is the first page). fetch returns a page's items and the next page number,
-// 0 after the last. A next page that does not come after the current one
-// ends the walk with an error rather than looping for ever.
-func allPages[T any](first int, fetch func(page int) (items []T, next int, err error)) iter.Seq2[T, error] {
+// walk yields the items of successive pages from page first on. It ends
+// after the page without a next link, or at an empty page whatever its Link
+// says; a next page that does not come after the current one ends the walk
+// with an error rather than looping for ever.
+func walk[T any](ctx context.Context, first int, fetch pager[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		for page := first; ; {
-			items, next, err := fetch(page)
+		for n := first; ; {
+			p, err := fetch(ctx, n)
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			for _, item := range items {
-				if !yield(item, nil) {
-					return
-				}
-			}
-			if next == 0 || len(items) == 0 {
-				return // the last page; an empty page has nothing after it, whatever its Link says
-			}
-			if next <= max(page, 1) {
-				yield(zero, &Error{Message: "the Link header's next page " + strconv.Itoa(next) +
-					" does not come after page " + strconv.Itoa(max(page, 1))})
+			if !yieldAll(yield, p.items) || p.next == 0 || len(p.items) == 0 {
 				return
 			}
-			page = next
+			if p.next <= max(n, 1) {
+				yield(zero, &Error{Message: "the Link header's next page " + strconv.Itoa(p.next) +
+					" does not come after page " + strconv.Itoa(max(n, 1))})
+				return
+			}
+			n = p.next
 		}
 	}
+}
+
+// walkConcurrently is walk with up to k pages in flight: the first page
+// tells how many pages there are, the pages after it are fetched by up to k
+// goroutines, at most k of them held, and their items are yielded in order.
+// It ends as walk does. Breaking the loop, or the end of ctx, cancels what is
+// in flight, and no goroutine outlives the loop.
+func walkConcurrently[T any](ctx context.Context, k, first, perPage int, fetch pager[T]) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if ctx == nil {
+			yield(zero, invalidArgf("the context is nil"))
+			return
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		n := max(first, 1)
+		p, err := fetch(ctx, n)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		if !yieldAll(yield, p.items) || p.next == 0 || len(p.items) == 0 {
+			return
+		}
+		last := (p.total + perPage - 1) / perPage // as the first page counted them
+		next := p.next
+		if next == n+1 && last > n {
+			type result struct {
+				p   page[T]
+				err error
+			}
+			// Each page in flight has a slot, queued in page order: the queue
+			// holds k-1 slots and the loop below the one it waits on.
+			slots := make(chan chan result, min(k, last-n)-1)
+			var fetching sync.WaitGroup
+			go func() {
+				defer close(slots)
+				for page := n + 1; page <= last; page++ {
+					slot := make(chan result, 1)
+					select {
+					case slots <- slot:
+					case <-ctx.Done():
+						return
+					}
+					fetching.Add(1)
+					go func() {
+						defer fetching.Done()
+						p, err := fetch(ctx, page)
+						slot <- result{p, err}
+					}()
+				}
+			}()
+			defer func() {
+				cancel()
+				for range slots { // until the producer has stopped
+				}
+				fetching.Wait()
+			}()
+			for slot := range slots {
+				res := <-slot
+				if res.err != nil {
+					yield(zero, res.err)
+					return
+				}
+				if !yieldAll(yield, res.p.items) || res.p.next == 0 || len(res.p.items) == 0 {
+					return
+				}
+				next = res.p.next
+			}
+		}
+		// Items added since the first page made more pages, or ctx ended and
+		// the producer stopped early: the walk goes on one page at a time,
+		// which then yields ctx's error rather than ending as if complete.
+		for v, err := range walk(ctx, next, fetch) {
+			if !yield(v, err) {
+				return
+			}
+		}
+	}
+}
+
+// yieldAll yields each item, and reports whether the loop wants more.
+func yieldAll[T any](yield func(T, error) bool, items []T) bool {
+	for _, v := range items {
+		if !yield(v, nil) {
+			return false
+		}
+	}
+	return true
 }
 
 // nextPage returns the page number of the rel="next" link in h's Link header,

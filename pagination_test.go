@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -477,4 +481,57 @@ func TestPaginationAllRunnersInvalidOptions(t *testing.T) {
 		assert.ErrorIs(t, errs[0], ErrInvalidArgument)
 		assert.Empty(t, rec.all(), "no request")
 	})
+}
+
+// Issue 11, item 8: the page concurrency is checked: a negative one is bad
+// input; a huge one costs no more than the pages walked.
+func TestPaginationConcurrencyBounds(t *testing.T) {
+	t.Parallel()
+	_, err := NewClient(WithPageConcurrency(-1))
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+
+	for _, k := range []int{math.MaxInt, 1 << 40, 1 << 24} {
+		p := &scalePager{total: 250}
+		c, trk, _ := scalePagerClient(t, p)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		ids, errs, _ := scaleWalk(withConcurrency(c, k).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
+		runtime.ReadMemStats(&after)
+		assert.Empty(t, errs, "k=%d", k)
+		assert.Equal(t, scaleIDRange(1, 250), ids, "k=%d", k)
+		pages, _ := p.requested()
+		assert.Len(t, pages, 3, "k=%d: one request a page", k)
+		maxInFlight, _ := trk.stats()
+		assert.LessOrEqual(t, maxInFlight, 2, "k=%d: no more in flight than pages after the first", k)
+		assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(16<<20), "k=%d: allocations bounded by the pages, not by k", k)
+	}
+}
+
+// Issue 11, item 9: the concurrent walk ends at an empty page as the
+// sequential one does, whatever total the first page claimed.
+func TestPaginationConcurrentStopsAtEmptyPage(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		runners := "[]"
+		if page <= 1 {
+			runners = `[{"id":1,"name":"a","os":"linux","status":"online","busy":false,"labels":[]}]`
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?page=%d&per_page=100>; rel="next"`, r.Host, r.URL.Path, max(page, 1)+1))
+		fmt.Fprintf(w, `{"total_count":100000000,"runners":%s}`, runners)
+	}))
+	t.Cleanup(srv.Close)
+	var requests atomic.Int64
+	c, err := NewClient(WithBaseURL(srv.URL), WithPageConcurrency(8), WithHTTPClient(&http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		requests.Add(1)
+		return http.DefaultTransport.RoundTrip(r)
+	})}))
+	require.NoError(t, err)
+	var got []int64
+	for r, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
+		require.NoError(t, err)
+		got = append(got, r.ID)
+	}
+	assert.Equal(t, []int64{1}, got)
+	assert.LessOrEqual(t, requests.Load(), int64(1+8), "page 1, then at most one round of 8 pages in flight")
 }

@@ -1,9 +1,6 @@
 package runners
 
 import (
-	"context"
-	"errors"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -79,116 +76,54 @@ func (c *Client) RateLimits() map[string]RateLimit {
 	return out
 }
 
-// RetryPolicy says when and how a failed request is sent again. A zero
-// field takes the default in its comment.
-//
-// Retried are: transport errors (no response), 5xx responses, and secondary
-// rate limits (after their Retry-After, or at least a minute as GitHub asks),
-// for GET, PUT and DELETE and the registration, remove and app token POSTs,
-// whose repetition is harmless. A JIT config request is never retried: a
-// retry after a lost answer could meet the runner the first try created. A
-// primary rate limit (the hourly quota) is waited out only when MaxResetWait
-// allows the wait until its reset.
-type RetryPolicy struct {
-	MaxAttempts int           // attempts in all, the first included; default 4
-	BaseDelay   time.Duration // the first backoff; default 1s, doubling each attempt
-	MaxDelay    time.Duration // the longest single backoff; default 30s
-	MaxWait     time.Duration // the most time spent waiting in all; default 2m
-	// MaxResetWait is the longest wait for a primary rate limit's reset that
-	// is worth making; 0 never waits for it.
-	MaxResetWait time.Duration
-}
-
-// secondaryMinWait is how long GitHub asks a client to wait after a
-// secondary rate limit without Retry-After.
-const secondaryMinWait = time.Minute
-
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 4
-	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = time.Second
-	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 30 * time.Second
-	}
-	if p.MaxWait <= 0 {
-		p.MaxWait = 2 * time.Minute
-	}
-	return p
-}
-
-// WithRetry retries failed requests as p says; see [RetryPolicy] for which
-// requests and failures qualify. Without it, nothing is retried.
-func WithRetry(p RetryPolicy) Option {
-	return func(s *settings) error {
-		if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxWait < 0 || p.MaxResetWait < 0 {
-			return invalidArgf("WithRetry: negative values are not allowed: %+v", p)
-		}
-		p = p.withDefaults()
-		s.retry = &p
+// classifyRateLimit classifies a 403 or 429 the way GitHub documents its
+// limits: X-RateLimit-Remaining: 0 is the primary limit (the quota is spent
+// until X-RateLimit-Reset), whatever else the answer says; otherwise a
+// secondary limit names itself in the message or documentation URL, or comes
+// as a 429 or with Retry-After. Anything else is not a rate limit (nil).
+func classifyRateLimit(e *Error, h http.Header, now time.Time) *RateLimitError {
+	code := e.StatusCode
+	if code != http.StatusForbidden && code != http.StatusTooManyRequests {
 		return nil
 	}
-}
-
-// retrySafe reports whether sending req again is harmless: every GET, PUT and
-// DELETE, and the POSTs that only mint a token.
-func retrySafe(req *http.Request) bool {
-	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete:
-		return true
-	case http.MethodPost:
-		p := req.URL.Path
-		return strings.HasSuffix(p, "/registration-token") || strings.HasSuffix(p, "/remove-token") ||
-			strings.HasSuffix(p, "/access_tokens")
+	doc, msg := strings.ToLower(e.DocumentationURL), strings.ToLower(e.Message)
+	namedSecondary := strings.Contains(doc, "secondary-rate-limits") || strings.Contains(doc, "abuse-rate-limits") ||
+		strings.Contains(msg, "secondary rate limit")
+	exhausted := h.Get("X-RateLimit-Remaining") == "0"
+	retryAfter, hasRetryAfter := parseRetryAfter(h.Get("Retry-After"), now)
+	var secondary bool
+	switch {
+	case exhausted:
+		// The quota is spent, whatever the message says: do not send again
+		// before X-RateLimit-Reset (GitHub's docs, go-github and PyGithub agree).
+		secondary = false
+	case namedSecondary, code == http.StatusTooManyRequests || hasRetryAfter:
+		secondary = true
+	default:
+		return nil
 	}
-	return false
+	e.kind = ErrRateLimited
+	lim, _ := parseRateLimit(h)
+	return &RateLimitError{
+		Limit: lim.Limit, Remaining: lim.Remaining, Used: lim.Used, Resource: lim.Resource, Reset: lim.Reset,
+		Secondary: secondary, RetryAfter: retryAfter, hasRetryAfter: hasRetryAfter, Err: e,
+	}
 }
 
-// backoff returns how long to wait before attempt n+1 after attempt n failed
-// with err, and whether to retry at all.
-func (p *RetryPolicy) backoff(n int, err error, now time.Time) (time.Duration, bool) {
-	if n >= p.MaxAttempts {
+// parseRetryAfter reads Retry-After as seconds or as an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
 		return 0, false
 	}
-	// Exponential with jitter: a random wait in [d/2, d], d = base * 2^(n-1).
-	// BaseDelay<<(n-1) <= MaxDelay is tested as BaseDelay <= MaxDelay>>(n-1),
-	// which cannot overflow.
-	d := p.MaxDelay
-	if p.BaseDelay <= p.MaxDelay>>(n-1) {
-		d = p.BaseDelay << (n - 1)
-	}
-	d = d/2 + rand.N(d/2+1)
-
-	var rl *RateLimitError
-	var apiErr *Error
-	switch {
-	case errors.As(err, &rl) && rl.Secondary:
-		return max(d, secondaryMinWaitFor(rl)), true
-	case rl != nil: // primary: worth waiting only until a reset that is near enough
-		wait := rl.Wait(now)
-		if p.MaxResetWait <= 0 || wait <= 0 || wait > p.MaxResetWait {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 || secs > int64(24*time.Hour/time.Second) {
 			return 0, false
 		}
-		return wait + time.Second, true // the reset is to the second
-	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
-		return d, true
-	case apiErr != nil && apiErr.StatusCode == 0 && apiErr.kind == nil && !isContextError(apiErr.cause):
-		return d, true // no response came back
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
 	}
 	return 0, false
-}
-
-// secondaryMinWaitFor is the floor GitHub asks for after a secondary limit:
-// its Retry-After when sent, else a minute.
-func secondaryMinWaitFor(rl *RateLimitError) time.Duration {
-	if rl.RetryAfter > 0 {
-		return rl.RetryAfter
-	}
-	return secondaryMinWait
-}
-
-func isContextError(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -2,7 +2,7 @@ package runners
 
 // Tests of the behaviour at scale (GitHub issue 5): rate-limit tracking
 // (RateLimits), retries (WithRetry), the ETag cache (WithETagCache) and
-// concurrent paging (ListRunnersOptions.Concurrency).
+// concurrent paging (WithPageConcurrency).
 //
 // The package's internal tests cannot import runnerstest (it imports this
 // package), so the servers here are httptest handlers. Retries never really
@@ -384,7 +384,12 @@ func TestScaleRetrySecondaryRateLimit(t *testing.T) {
 		}, 5 * time.Second, 5 * time.Second},
 		// Without Retry-After GitHub asks for at least a minute.
 		{"403 without Retry-After", func(t *testing.T) http.HandlerFunc { return scaleSecondary(t, "") }, time.Minute, time.Minute},
-		{"403 with Retry-After 0", func(t *testing.T) http.HandlerFunc { return scaleSecondary(t, "0") }, time.Minute, time.Minute},
+		// A present Retry-After is honoured as given, 0 and a past date
+		// included: no more than the backoff, not the minute (issue 11, item 7).
+		{"403 with Retry-After 0", func(t *testing.T) http.HandlerFunc { return scaleSecondary(t, "0") }, 0, time.Second},
+		{"403 with a past Retry-After date", func(t *testing.T) http.HandlerFunc {
+			return scaleSecondary(t, time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))
+		}, 0, time.Second},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1516,8 +1521,8 @@ func scaleIDRange(from, to int) []int64 {
 func TestScaleConcurrentAllRunnersInOrder(t *testing.T) {
 	t.Parallel()
 	for name, opts := range map[string]ListRunnersOptions{
-		"PerPage 100":     {ListOptions: ListOptions{PerPage: 100}, Concurrency: 4},
-		"PerPage default": {Concurrency: 4},
+		"PerPage 100":     {ListOptions: ListOptions{PerPage: 100}},
+		"PerPage default": {},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -1541,7 +1546,7 @@ func TestScaleConcurrentAllRunnersInOrder(t *testing.T) {
 			o := opts
 			var got []*Runner
 			scaleLabeled(t, func() {
-				for r, err := range c.Org("octo-org").AllRunners(context.Background(), &o) {
+				for r, err := range withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &o) {
 					require.NoError(t, err)
 					got = append(got, r)
 				}
@@ -1586,7 +1591,7 @@ func TestScaleConcurrentZeroOrOneIsSequential(t *testing.T) {
 			t.Parallel()
 			p := &scalePager{total: 1000, delay: time.Millisecond}
 			c, trk, _ := scalePagerClient(t, p)
-			ids, errs, _ := scaleWalk(c.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{Concurrency: k}), nil)
+			ids, errs, _ := scaleWalk(withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 			assert.Empty(t, errs)
 			assert.Equal(t, scaleIDRange(1, 1000), ids)
 			maxInFlight, _ := trk.stats()
@@ -1605,7 +1610,7 @@ func TestScaleConcurrentStartPage(t *testing.T) {
 	var ids []int64
 	var errs []error
 	scaleLabeled(t, func() {
-		ids, errs, _ = scaleWalk(c.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{Page: 3, PerPage: 100}, Concurrency: 3}), nil)
+		ids, errs, _ = scaleWalk(withConcurrency(c, 3).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{Page: 3, PerPage: 100}}), nil)
 	})
 	assert.Empty(t, errs)
 	assert.Equal(t, scaleIDRange(201, 1000), ids)
@@ -1641,8 +1646,7 @@ func TestScaleConcurrentEarlyBreak(t *testing.T) {
 			var ids []int64
 			var errs []error
 			scaleLabeled(t, func() {
-				ids, errs, _ = scaleWalk(c.Org("octo-org").AllRunners(context.Background(),
-					&ListRunnersOptions{ListOptions: ListOptions{PerPage: tc.perPage}, Concurrency: k}),
+				ids, errs, _ = scaleWalk(withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: tc.perPage}}),
 					func(r *Runner) bool { return r.ID == int64(tc.after) })
 			})
 			assert.Empty(t, errs)
@@ -1678,7 +1682,7 @@ func TestScaleConcurrentContextCanceled(t *testing.T) {
 		var errs []error
 		var errAt []int
 		scaleLabeled(t, func() {
-			ids, errs, errAt = scaleWalk(c.Org("octo-org").AllRunners(ctx, &ListRunnersOptions{Concurrency: 4}), func(r *Runner) bool {
+			ids, errs, errAt = scaleWalk(withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
 				if r.ID == 101 {
 					for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 						if _, done := trk.stats(); done >= 5 {
@@ -1715,7 +1719,7 @@ func TestScaleConcurrentContextCanceled(t *testing.T) {
 		var errs []error
 		var errAt []int
 		scaleLabeled(t, func() {
-			ids, errs, errAt = scaleWalk(c.Org("octo-org").AllRunners(ctx, &ListRunnersOptions{Concurrency: 4}), func(r *Runner) bool {
+			ids, errs, errAt = scaleWalk(withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
 				if r.ID == 150 {
 					go cancel() // from another goroutine
 				}
@@ -1740,7 +1744,7 @@ func TestScaleConcurrentErrorOnPage3(t *testing.T) {
 	var errs []error
 	var errAt []int
 	scaleLabeled(t, func() {
-		ids, errs, errAt = scaleWalk(c.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{Concurrency: 4}), nil)
+		ids, errs, errAt = scaleWalk(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 	})
 	assert.Equal(t, scaleIDRange(1, 200), ids)
 	require.Len(t, errs, 1)
@@ -1760,7 +1764,7 @@ func TestScaleConcurrentRunnersAdded(t *testing.T) {
 	var ids []int64
 	var errs []error
 	scaleLabeled(t, func() {
-		ids, errs, _ = scaleWalk(c.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{Concurrency: 4}), nil)
+		ids, errs, _ = scaleWalk(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 	})
 	assert.Empty(t, errs)
 	assert.Equal(t, scaleIDRange(1, 1150), ids, "every runner once, in order, the added ones too")
@@ -1781,7 +1785,7 @@ func TestScaleConcurrentNextZeroEndsWalk(t *testing.T) {
 	var ids []int64
 	var errs []error
 	scaleLabeled(t, func() {
-		ids, errs, _ = scaleWalk(c.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{Concurrency: 4}), nil)
+		ids, errs, _ = scaleWalk(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 	})
 	assert.Empty(t, errs)
 	assert.Equal(t, scaleIDRange(1, 500), ids)
@@ -1799,3 +1803,11 @@ type sleeperClock struct {
 func (sleeperClock) Now() time.Time { return time.Now() }
 
 func (c sleeperClock) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
+
+// withConcurrency is a copy of c whose All… iterators fetch k pages at once,
+// as WithPageConcurrency(k) makes it.
+func withConcurrency(c *Client, k int) *Client {
+	c2 := *c
+	c2.concurrency = k
+	return &c2
+}

@@ -3,9 +3,7 @@ package runners
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 )
@@ -49,38 +47,47 @@ type User struct {
 // CreateRegistrationToken creates a token for configuring a new self-hosted
 // runner in the scope (config.sh --token). It expires after one hour.
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#create-a-registration-token-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#create-a-registration-token-for-a-repository
 //
-//	POST /{scope}/actions/runners/registration-token
+// Endpoints:
+//
+//	POST /enterprises/{enterprise}/actions/runners/registration-token
+//	POST /orgs/{org}/actions/runners/registration-token
+//	POST /repos/{owner}/{repo}/actions/runners/registration-token
 func (s scope) CreateRegistrationToken(ctx context.Context) (*Token, error) {
-	return s.token(ctx, "actions/runners/registration-token")
+	return s.token(ctx, "CreateRegistrationToken", "actions/runners/registration-token")
 }
 
 // CreateRemoveToken creates a token for removing a self-hosted runner from the
 // scope (config.sh remove --token). It expires after one hour.
 //
-// GitHub docs: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-an-organization
+// GitHub docs:
+//   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/actions/self-hosted-runners#create-a-remove-token-for-an-enterprise
+//   - organization: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-an-organization
+//   - repository: https://docs.github.com/rest/actions/self-hosted-runners#create-a-remove-token-for-a-repository
 //
-//	POST /{scope}/actions/runners/remove-token
+// Endpoints:
+//
+//	POST /enterprises/{enterprise}/actions/runners/remove-token
+//	POST /orgs/{org}/actions/runners/remove-token
+//	POST /repos/{owner}/{repo}/actions/runners/remove-token
 func (s scope) CreateRemoveToken(ctx context.Context) (*Token, error) {
-	return s.token(ctx, "actions/runners/remove-token")
+	return s.token(ctx, "CreateRemoveToken", "actions/runners/remove-token")
 }
 
-func (s scope) token(ctx context.Context, path string) (*Token, error) {
+// token creates a registration or remove token: a POST that only mints a
+// token, so safe to repeat.
+func (s scope) token(ctx context.Context, op, path string) (*Token, error) {
 	t := new(Token)
-	if _, err := s.call(ctx, http.MethodPost, path, nil, nil, t); err != nil {
+	r := post(op, path, nil, t)
+	r.idempotent = true
+	if _, err := s.send(ctx, r); err != nil {
 		return nil, err
 	}
 	return t, nil
-}
-
-// redacted stands for a secret in printed values: "" when there is none, so
-// that an empty secret can still be told apart.
-func redacted(secret string) string {
-	if secret == "" {
-		return `""`
-	}
-	return "[redacted]"
 }
 
 // String describes the token without its secret.
@@ -107,13 +114,4 @@ func (t Token) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t.String
 // LogValue is what slog logs for a token: its expiry, never its secret.
 func (t Token) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("token", redacted(t.Token)), slog.Time("expires_at", t.ExpiresAt))
-}
-
-// formatRedacted writes s, a redacted description, for any fmt verb; %q
-// quotes it.
-func formatRedacted(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = fmt.Sprintf("%q", s)
-	}
-	io.WriteString(f, s)
 }

@@ -15,7 +15,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -183,8 +182,15 @@ func appAuth(appID, installationID int64, key crypto.Signer, pub *rsa.PublicKey)
 		if margin == 0 {
 			margin = appTokenRefreshBefore
 		}
+		// The exchange's own client: the JWT rides in the request's context and
+		// the auth transport adds it for the client's own origin only, hop by
+		// hop, so no redirect carries it elsewhere (nor to plain http).
+		exchanger := *unauthed
+		hc := *unauthed.hc
+		hc.Transport = &authTransport{base: hc.Transport, origin: unauthed.origin}
+		exchanger.hc = &hc
 		return &appTokenSource{
-			c:              unauthed,
+			c:              &exchanger,
 			appID:          appID,
 			installationID: installationID,
 			key:            key,
@@ -253,26 +259,22 @@ func (s *appTokenSource) exchange(ctx context.Context) (*oauth2.Token, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, appExchangeTimeout)
 	defer cancel()
-	path := "app/installations/" + strconv.FormatInt(s.installationID, 10) + "/access_tokens"
-	req, err := s.c.newRequest(ctx, http.MethodPost, "", path, nil, nil)
-	if err != nil {
-		return nil, s.fail("exchange", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+jwt)
 	var out struct {
 		Token     string    `json:"token"`
 		ExpiresAt time.Time `json:"expires_at"`
 	}
-	resp, err := s.c.do(req, &out)
+	r := post("CreateInstallationToken", "app/installations/"+strconv.FormatInt(s.installationID, 10)+"/access_tokens", nil, &out)
+	r.idempotent, r.credential = true, true // it only mints a token, which must come from our own origin
+	resp, err := s.c.send(withCredential(ctx, jwt), r)
 	switch {
 	case err != nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil, s.fail("decode", err)
 	case err != nil:
 		return nil, s.fail("exchange", err)
 	case out.Token == "":
-		return nil, s.fail("decode", decodeError(req, resp, errors.New(`the response has no "token"`)))
+		return nil, s.fail("decode", decodeError(resp.Request, resp, errors.New(`the response has no "token"`)))
 	case out.ExpiresAt.IsZero():
-		return nil, s.fail("decode", decodeError(req, resp, errors.New(`the response has no "expires_at"`)))
+		return nil, s.fail("decode", decodeError(resp.Request, resp, errors.New(`the response has no "expires_at"`)))
 	}
 	return &oauth2.Token{AccessToken: out.Token, TokenType: "Bearer", Expiry: out.ExpiresAt}, nil
 }
@@ -325,7 +327,8 @@ type AppAuthError struct {
 }
 
 func (e *AppAuthError) Error() string {
-	return fmt.Sprintf("GitHub App installation token (app %d, installation %d): %s: %v", e.AppID, e.InstallationID, e.Step, e.Err)
+	return fmt.Sprintf("runners: GitHub App installation token (app %d, installation %d): %s: %s",
+		e.AppID, e.InstallationID, e.Step, strings.TrimPrefix(fmt.Sprint(e.Err), "runners: "))
 }
 
 // Unwrap returns the underlying error.

@@ -757,3 +757,58 @@ func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
 	require.Len(t, runs, 1, "the abandoned call never reached the runner endpoint")
 	assert.Equal(t, "Bearer "+issued[len(issued)-1], runs[0].Header.Get("Authorization"))
 }
+
+// Issue 11, item 1: the app JWT obeys the origin rule of every credential. A
+// token exchange redirected to plain http on the same host, another port or
+// a sub-domain does not carry the JWT there, and a token answered from
+// another origin is refused: the operation fails and no request carries it.
+func TestAppInstallation_ExchangeRedirectKeepsTheJWTHome(t *testing.T) {
+	t.Parallel()
+	const base = "https://ghes.example.com"
+	for _, location := range []string{
+		"http://ghes.example.com/api/v3" + testExchangePath,
+		"https://ghes.example.com:8443/api/v3" + testExchangePath,
+		"https://sub.ghes.example.com/api/v3" + testExchangePath,
+		"https://evil.example/api/v3" + testExchangePath,
+	} {
+		for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+			t.Run(fmt.Sprintf("%d to %s", status, location), func(t *testing.T) {
+				t.Parallel()
+				var mu sync.Mutex
+				var seen []*http.Request
+				rt := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+					mu.Lock()
+					seen = append(seen, r.Clone(context.Background()))
+					mu.Unlock()
+					resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: r}
+					switch {
+					case r.URL.Host == "ghes.example.com" && r.URL.Scheme == "https" && strings.HasSuffix(r.URL.Path, testExchangePath):
+						resp.StatusCode = status
+						resp.Header.Set("Location", location)
+					case strings.HasSuffix(r.URL.Path, testExchangePath): // the other origin hands out a token
+						tok, _ := json.Marshal(map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour)})
+						resp.StatusCode, resp.Body = http.StatusCreated, io.NopCloser(bytes.NewReader(tok))
+					default:
+						resp.Body = io.NopCloser(bytes.NewReader(fixture(t, "get_runner.json")))
+					}
+					return resp, nil
+				})
+				c, err := NewClient(WithBaseURL(base), WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())),
+					WithHTTPClient(&http.Client{Transport: rt}))
+				require.NoError(t, err)
+				_, err = c.Org("o").GetRunner(t.Context(), 1)
+				require.Error(t, err, "a token from another origin is not accepted")
+				var authErr *AppAuthError
+				assert.True(t, errors.As(err, &authErr), "%v", err)
+				mu.Lock()
+				defer mu.Unlock()
+				require.NotEmpty(t, seen)
+				assert.True(t, strings.HasPrefix(seen[0].Header.Get("Authorization"), "Bearer "), "the JWT goes to the client's own origin")
+				for _, r := range seen[1:] {
+					assert.Empty(t, r.Header.Get("Authorization"), "%s %s carries a credential", r.Method, r.URL)
+					assert.NotContains(t, r.URL.Path, "/actions/runners/", "no runner request is made with the other origin's token")
+				}
+			})
+		}
+	}
+}
