@@ -16,8 +16,8 @@ import (
 const Latency = 20 * time.Millisecond
 
 // BenchmarkConcurrentPaging10k: AllRunners over 10,000 runners, 100 pages of
-// 100, each response 20 ms late, sequentially (Concurrency 0) and with up to
-// 8 pages in flight (Concurrency 8). Besides time it reports the heap during
+// 100, each response 20 ms late, sequentially (WithPageConcurrency 0) and with up to
+// 8 pages in flight (WithPageConcurrency 8). Besides time it reports the heap during
 // the run, sampled every millisecond:
 //
 //   - peak-heap-B: the peak of /memory/classes/heap/objects:bytes (live and
@@ -38,8 +38,8 @@ func BenchmarkConcurrentPaging10k(b *testing.B) {
 			concurrency int
 		}{{"sequential", 0}, {"concurrency8", 8}} {
 			b.Run("transport="+tr.name+"/mode="+m.name, func(b *testing.B) {
-				org := newRunners(b, tr).Org(Org)
-				opts := &runners.ListRunnersOptions{ListOptions: runners.ListOptions{PerPage: 100}, Concurrency: m.concurrency}
+				org := newRunners(b, tr, runners.WithPageConcurrency(m.concurrency)).Org(Org)
+				opts := &runners.ListRunnersOptions{ListOptions: runners.ListOptions{PerPage: 100}}
 				fx.ResetCounts()
 				b.ReportAllocs()
 				peak := startHeapPeak()
@@ -95,8 +95,8 @@ func BenchmarkPagingMemory10k(b *testing.B) {
 		concurrency int
 	}{{"sequential", 0}, {"concurrency8", 8}} {
 		b.Run("transport="+tr.name+"/mode="+m.name, func(b *testing.B) {
-			org := newRunners(b, tr).Org(Org)
-			opts := &runners.ListRunnersOptions{ListOptions: runners.ListOptions{PerPage: 100}, Concurrency: m.concurrency}
+			org := newRunners(b, tr, runners.WithPageConcurrency(m.concurrency)).Org(Org)
+			opts := &runners.ListRunnersOptions{ListOptions: runners.ListOptions{PerPage: 100}}
 			defer debug.SetGCPercent(debug.SetGCPercent(1))
 			peak := startHeapPeak()
 			for b.Loop() {
@@ -221,11 +221,11 @@ func TestConcurrentPagingInOrder(t *testing.T) {
 	ctx := context.Background()
 	fx := NewFixture(10_000, false, 100)
 	for _, tr := range transports(t, fx) {
-		org := newRunners(t, tr).Org(Org)
 		for _, conc := range []int{0, 2, 8} {
+			org := newRunners(t, tr, runners.WithPageConcurrency(conc)).Org(Org)
 			for range 5 {
 				fx.ResetCounts()
-				opts := &runners.ListRunnersOptions{ListOptions: runners.ListOptions{PerPage: 100}, Concurrency: conc}
+				opts := &runners.ListRunnersOptions{ListOptions: runners.ListOptions{PerPage: 100}}
 				i := 0
 				for r, err := range org.AllRunners(ctx, opts) {
 					if err != nil {
