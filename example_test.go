@@ -19,7 +19,7 @@ func newFake() (*runners.Client, *runnerstest.Server) {
 	for _, r := range runnerstest.DocumentedRunners() {
 		srv.Org("octo-org").AddRunner(r)
 	}
-	srv.SetClock(func() time.Time { return time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC) })
+	srv.SetClock(runnerstest.NewClock(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)))
 	return srv.Client(), srv
 }
 

@@ -509,24 +509,6 @@ func TestPruneRunnersListFails(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1, "bad options send nothing")
 }
 
-// fakeClock is a clock a test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
 const tokenPath = "/actions/runners/registration-token"
 
 // A token is reused while more than the margin of its hour is left.
@@ -543,9 +525,9 @@ func TestTokenCacheMargin(t *testing.T) {
 		t.Run(tc.margin.String(), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			clock := &fakeClock{now: t0}
+			clock := runnerstest.NewClock(t0)
 			srv, _, s := fleetScope(t, nil)
-			srv.SetClock(clock.Now)
+			srv.SetClock(clock)
 			cache := runners.NewTokenCache(s, tc.margin)
 			runners.SetTokenCacheClock(cache, clock.Now)
 

@@ -1,9 +1,7 @@
 package runnerstest_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -18,7 +16,7 @@ import (
 // a version never set is 404.
 func TestDeprecations(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := runnerstest.NewServer()
 	c := srv.Client()
 	runtime := time.Date(2026, 9, 24, 15, 30, 55, 0, time.UTC)
@@ -55,16 +53,31 @@ func TestDeprecationsWireShape(t *testing.T) {
 	srv.Org("octo-org")
 	srv.SetDeprecation("2.329.0", runners.RunnerDeprecation{})
 
-	req, err := http.NewRequest(http.MethodGet, "http://runnerstest.localhost/orgs/octo-org/actions/runners/deprecations/2.329.0", nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer t")
-	resp, err := srv.Transport().RoundTrip(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	r := raw(t, srv, http.MethodGet, "orgs/octo-org/actions/runners/deprecations/2.329.0", "")
+	assert.Equal(t, http.StatusOK, r.Status)
 	var fields map[string]any
-	require.NoError(t, json.Unmarshal(body, &fields))
+	require.NoError(t, json.Unmarshal(r.Body, &fields))
 	assert.Equal(t, map[string]any{"runner_version": "2.329.0", "registration_deprecates_at": nil, "runtime_deprecates_at": nil}, fields)
+}
+
+// The route takes its "deprecations" segment as a wildcard (ServeMux would
+// refuse the literal next to {runner_id}/labels); only the literal is served.
+func TestDeprecationsRouteNeedsItsLiteral(t *testing.T) {
+	t.Parallel()
+	srv := runnerstest.NewServer()
+	seedDocumented(t, srv.Org("octo-org"))
+	srv.SetDeprecation("2.329.0", runners.RunnerDeprecation{})
+	srv.SetDeprecation("labels", runners.RunnerDeprecation{})
+
+	for path, want := range map[string]int{
+		"orgs/octo-org/actions/runners/deprecations/2.329.0": http.StatusOK,
+		"orgs/octo-org/actions/runners/24/2.329.0":           http.StatusNotFound,
+		"orgs/octo-org/actions/runners/downloads/2.329.0":    http.StatusNotFound,
+		"orgs/octo-org/actions/runners/24/labels":            http.StatusOK,
+		// Both patterns match; the labels one is the more specific, and
+		// "deprecations" is no runner ID.
+		"orgs/octo-org/actions/runners/deprecations/labels": http.StatusNotFound,
+	} {
+		assert.Equal(t, want, raw(t, srv, http.MethodGet, path, "").Status, path)
+	}
 }

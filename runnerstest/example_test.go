@@ -155,3 +155,41 @@ func ExampleServer_State() {
 	// repos/acme/acme 1 2
 	// 1 1
 }
+
+// A client that retries after a secondary rate limit waits on the fake's
+// clock: the minute GitHub asks for passes at once.
+func ExampleClock() {
+	clk := runnerstest.NewClock(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	srv := runnerstest.NewServer()
+	srv.SetClock(clk)
+	srv.Org("octo-org").AddRunners(runnerstest.DocumentedRunners()...)
+	c := srv.Client(runners.WithRetry(runners.RetryPolicy{MaxAttempts: 2}))
+
+	srv.FailNext(1, runnerstest.SecondaryRateLimit(time.Minute))
+	list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+	fmt.Println(list.TotalCount, err, "requests:", len(srv.Requests()))
+	fmt.Println("now:", clk.Now().Format(time.TimeOnly))
+	// Output:
+	// 2 <nil> requests: 2
+	// now: 12:01:00
+}
+
+// The fake counts each credential's requests as GitHub does, and refuses
+// them once the hourly budget is spent.
+func ExampleServer_SetRateLimit() {
+	ctx := context.Background()
+	srv := runnerstest.NewServer()
+	srv.SetRateLimit(2)
+	srv.Org("octo-org")
+	c := srv.Client()
+
+	for range 3 {
+		_, err := c.Org("octo-org").ListRunners(ctx, nil)
+		core := c.RateLimits()["core"]
+		fmt.Println("remaining:", core.Remaining, "rate limited:", errors.Is(err, runners.ErrRateLimited))
+	}
+	// Output:
+	// remaining: 1 rate limited: false
+	// remaining: 0 rate limited: false
+	// remaining: 0 rate limited: true
+}

@@ -57,7 +57,7 @@ func TestRunWithToken(t *testing.T) {
 	assert.Empty(t, errOut.String())
 	reqs := srv.Requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "Bearer ghp_from_env", reqs[0].Header.Get("Authorization"))
+	assert.True(t, reqs[0].SentToken("ghp_from_env"), "the token from GITHUB_TOKEN")
 	assert.Equal(t, "build-8", reqs[0].Query.Get("name"))
 }
 

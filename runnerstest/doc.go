@@ -1,0 +1,92 @@
+// Package runnerstest is an in-memory fake of GitHub's self-hosted runners
+// API, for testing code that uses package runners.
+//
+// It is shaped like net/http/httptest: [NewServer] returns a [Server] that
+// serves HTTP (wrap it in httptest.NewServer for a socket, or use
+// [Server.Transport] for none), and [Server.Client] returns a client wired to
+// it. Seed it with plain literals:
+//
+//	srv := runnerstest.NewServer()
+//	srv.Org("octo-org").AddRunner(runners.Runner{Name: "build-1", Status: runners.RunnerOnline})
+//	c := srv.Client()
+//	list, err := c.Org("octo-org").ListRunners(ctx, nil)
+//
+// It is safe for concurrent use: its whole state is behind one lock.
+//
+// # Scopes
+//
+// A scope exists once the test names it ([Server.Org], [Server.Repo],
+// [Server.Enterprise], or [Server.State] with a client's scope); requests for
+// any other scope get 404, as GitHub answers for an organization that does
+// not exist. Names are case-insensitive, as GitHub's are: Octo-Org and
+// octo-org are one organization. Each scope's runners are its own; runner
+// IDs and label IDs are unique across scopes, as on GitHub.
+//
+// # What it serves
+//
+// All 36 runner operations, at every scope, as GitHub documents them, at the
+// root and under GitHub Enterprise Server's /api/v3: pagination with per_page
+// (default 30, max 100), page, total_count and a Link header naming the
+// request's own host; the exact-match name filter; registration and remove
+// tokens that expire in one hour; JIT configs that create an offline runner
+// (409 for a name already taken in the scope, 422 for a body the OpenAPI
+// schema rejects); read-only labels that survive set and remove-all; 404 for
+// a label the runner lacks; 422 "still running a job" when deleting a busy
+// runner; the runner version end-of-life schedules set with
+// [Server.SetDeprecation]; and a GitHub App's installation token exchange.
+// Errors come in GitHub's error shape.
+//
+// # Credentials and rate limits
+//
+// A request without Authorization gets 401 "Requires authentication"; one
+// with a scheme and no credential ("Bearer ") gets 401 "Bad credentials". Any
+// other credential is accepted. Every answer carries GitHub's X-RateLimit-*
+// headers for the "core" resource: each credential has 5,000 requests an
+// hour ([Server.SetRateLimit] changes it), requests without one share 60;
+// every answer costs 1 except a 304; a spent budget is GitHub's 403 "API rate
+// limit exceeded" until its reset.
+//
+// # Conditional requests
+//
+// A 200 answer to a GET carries a strong ETag, the SHA-256 of its body; a
+// GET whose If-None-Match names it gets 304 Not Modified with no body, and
+// costs nothing, so a client's ETag cache can be tested against the fake.
+//
+// # Faults
+//
+// [Server.FailNext] makes the fake answer the next requests with a [Fault]
+// instead of serving them: a 5xx, a 422 race, or GitHub's rate limits
+// ([PrimaryRateLimit], [SecondaryRateLimit]).
+//
+// # Time
+//
+// The fake reads the real time unless [Server.SetClock] gives it a clock,
+// such as a [Clock] that a test moves by hand. The server's clients read the
+// time and wait on the same clock, so a retry after a secondary rate limit
+// costs no real time: the wait moves the clock.
+//
+// # Recorded requests
+//
+// [Server.Requests] returns what the fake received. A credential is never
+// recorded: the Authorization header reads "Bearer [redacted]", and
+// [Request.SentToken] tells whether a given token was sent.
+//
+// # Where GitHub is undocumented
+//
+// The fake makes these choices where GitHub's documentation says nothing:
+//   - A rate-limit window starts at a credential's first request and lasts
+//     an hour, rounded up to the second X-RateLimit-Reset can name. Requests
+//     over a spent budget are answered 403 and do not count; a conditional
+//     request over a spent budget is 403 too, not 304.
+//   - A fault counts against the rate limit, as GitHub counts its errors;
+//     its own X-RateLimit-* headers, as [PrimaryRateLimit] sets, win.
+//   - Requests without a credential share one budget of 60, the fake
+//     having a single client address.
+//   - ETags are strong and do not vary by credential; If-None-Match is
+//     compared weakly, as RFC 9110 asks.
+//   - A JIT config for a runner group ID below 1 is 404; any other group
+//     ID is taken as it comes. Its runner is ephemeral, its labels
+//     read-only when GitHub applies them itself (self-hosted, x64, linux, ...).
+//   - GET .../actions/runners/deprecations/{version} is served at every
+//     scope, as on GitHub.com; GitHub Enterprise Server does not have it.
+package runnerstest

@@ -1,0 +1,270 @@
+package runnerstest_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/fleetkit/runners"
+	"github.com/fleetkit/runners/runnerstest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeHost is the host the tests send raw requests to through srv.Transport().
+const fakeHost = "runnerstest.localhost"
+
+// testToken is the credential of raw requests.
+const testToken = "t0ken-of-the-test"
+
+// authed is the header of an authenticated raw request.
+func authed() http.Header { return http.Header{"Authorization": {"Bearer " + testToken}} }
+
+// ghError is GitHub's error body (basic-error, validation-error-simple).
+type ghError struct {
+	Message          string            `json:"message"`
+	DocumentationURL string            `json:"documentation_url"`
+	Status           string            `json:"status"`
+	Errors           []json.RawMessage `json:"errors"`
+}
+
+// rawResponse is what a raw request got back.
+type rawResponse struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// roundTrip sends one request through rt with header added, and reads the
+// whole answer.
+func roundTrip(t *testing.T, rt http.RoundTripper, method, rawURL, body string, header http.Header) rawResponse {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, rawURL, rd)
+	require.NoError(t, err)
+	req.Header.Set("Accept", "application/vnd.github+json")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := rt.RoundTrip(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return rawResponse{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// raw sends an authenticated request for path (relative to the fake's host)
+// through srv.Transport(), as a client that skipped its own checks would.
+func raw(t *testing.T, srv *runnerstest.Server, method, path, body string) rawResponse {
+	t.Helper()
+	return roundTrip(t, srv.Transport(), method, "http://"+fakeHost+"/"+path, body, authed())
+}
+
+// decodeError decodes GitHub's error shape and checks it has every field.
+func decodeError(t *testing.T, r rawResponse) ghError {
+	t.Helper()
+	var e ghError
+	require.NoError(t, json.Unmarshal(r.Body, &e), "body %s", r.Body)
+	assert.NotEmpty(t, e.Message, "message")
+	assert.True(t, strings.HasPrefix(e.DocumentationURL, "https://docs.github.com/"), "documentation_url %q", e.DocumentationURL)
+	assert.Equal(t, strconv.Itoa(r.Status), e.Status, "status")
+	assert.Contains(t, r.Header.Get("Content-Type"), "application/json")
+	return e
+}
+
+// apiError returns the *runners.Error in err.
+func apiError(t *testing.T, err error) *runners.Error {
+	t.Helper()
+	var apiErr *runners.Error
+	require.ErrorAs(t, err, &apiErr)
+	return apiErr
+}
+
+// bodySwap replaces the body of every request with body: it gets a request
+// the client refuses to build (it validates first) to the fake, so the client's
+// handling of the answer can be checked.
+type bodySwap struct {
+	body string
+	rt   http.RoundTripper
+}
+
+func (b bodySwap) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(strings.NewReader(b.body))
+	r.ContentLength = int64(len(b.body))
+	return b.rt.RoundTrip(r)
+}
+
+// swapClient is a client whose requests carry body instead of their own.
+func swapClient(t *testing.T, srv *runnerstest.Server, body string) *runners.Client {
+	t.Helper()
+	c, err := runners.NewClient(
+		runners.WithBaseURL("http://"+fakeHost+"/"),
+		runners.WithToken(testToken),
+		runners.WithHTTPClient(&http.Client{Transport: bodySwap{body, srv.Transport()}}),
+	)
+	require.NoError(t, err)
+	return c
+}
+
+// socketClient serves h (the fake, or a handler in front of it) on a real
+// socket and returns a client for it.
+func socketClient(t *testing.T, h http.Handler, opts ...runners.Option) (*runners.Client, *httptest.Server) {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	c, err := runners.NewClient(append([]runners.Option{runners.WithBaseURL(ts.URL), runners.WithToken(testToken)}, opts...)...)
+	require.NoError(t, err)
+	return c, ts
+}
+
+// seed adds n runners named runner-001... to st and returns their IDs.
+func seed(t *testing.T, st *runnerstest.ScopeState, n int) []int64 {
+	t.Helper()
+	rs := make([]runners.Runner, n)
+	for i := range rs {
+		rs[i] = runners.Runner{Name: fmt.Sprintf("runner-%03d", i+1), OS: "linux"}
+	}
+	return runnerIDs(st.AddRunners(rs...))
+}
+
+func seedDocumented(t *testing.T, st *runnerstest.ScopeState) {
+	t.Helper()
+	st.AddRunners(runnerstest.DocumentedRunners()...)
+}
+
+// documentedOrg is a fresh fake whose octo-org holds the documented runners,
+// its state, and octo-org through the fake's client.
+func documentedOrg(t *testing.T) (*runnerstest.Server, *runnerstest.ScopeState, runners.Scope) {
+	t.Helper()
+	srv := runnerstest.NewServer()
+	org := srv.Org("octo-org")
+	seedDocumented(t, org)
+	return srv, org, srv.Client().Org("octo-org")
+}
+
+// links parses a Link header into its URLs by relation.
+func links(t *testing.T, header string) map[string]*url.URL {
+	t.Helper()
+	out := map[string]*url.URL{}
+	if header == "" {
+		return out
+	}
+	for part := range strings.SplitSeq(header, ",") {
+		target, params, ok := strings.Cut(strings.TrimSpace(part), ";")
+		require.True(t, ok, "link %q", part)
+		require.True(t, strings.HasPrefix(target, "<") && strings.HasSuffix(target, ">"), "link %q", part)
+		u, err := url.Parse(target[1 : len(target)-1])
+		require.NoError(t, err)
+		rel := strings.TrimSpace(params)
+		require.True(t, strings.HasPrefix(rel, `rel="`) && strings.HasSuffix(rel, `"`), "link %q", part)
+		rel = strings.TrimSuffix(strings.TrimPrefix(rel, `rel="`), `"`)
+		require.NotContains(t, out, rel, "relation %q twice", rel)
+		out[rel] = u
+	}
+	return out
+}
+
+// linkPages returns the page number of each relation of a Link header.
+func linkPages(t *testing.T, header string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for rel, u := range links(t, header) {
+		n, err := strconv.Atoi(u.Query().Get("page"))
+		require.NoError(t, err, "%s link %s", rel, u)
+		out[rel] = n
+	}
+	return out
+}
+
+type listBody struct {
+	TotalCount int              `json:"total_count"`
+	Runners    []runners.Runner `json:"runners"`
+}
+
+func decodeList(t *testing.T, r rawResponse) listBody {
+	t.Helper()
+	require.Equal(t, http.StatusOK, r.Status, "body %s", r.Body)
+	var l listBody
+	require.NoError(t, json.Unmarshal(r.Body, &l))
+	return l
+}
+
+func runnerIDs[R runners.Runner | *runners.Runner](rs []R) []int64 {
+	ids := make([]int64, 0, len(rs))
+	for _, r := range rs {
+		switch r := any(r).(type) {
+		case runners.Runner:
+			ids = append(ids, r.ID)
+		case *runners.Runner:
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}
+
+// labelSet is a runner's labels as "name:type", in order.
+func labelSet(ls []*runners.Label) []string {
+	out := make([]string, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, l.Name+":"+string(l.Type))
+	}
+	return out
+}
+
+func namesOf(rs []runners.Runner) []string {
+	out := make([]string, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// labelNames returns n label names: l000, l001, ...
+func labelNames(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("l%03d", i)
+	}
+	return out
+}
+
+// quotedLabels returns n label names as JSON strings.
+func quotedLabels(n int) []string {
+	out := labelNames(n)
+	for i, l := range out {
+		out[i] = strconv.Quote(l)
+	}
+	return out
+}
+
+// assertRefused sends each body raw to method path (relative to the fake's
+// host) and expects GitHub's 422 validation-error-simple; then it sends the
+// body through a client with send, which must see ErrValidation (and not
+// ErrRunnerBusy).
+func assertRefused(t *testing.T, srv *runnerstest.Server, method, path string, bodies []string, send func(ctx context.Context, s runners.Scope) error) {
+	t.Helper()
+	for _, body := range bodies {
+		r := raw(t, srv, method, path, body)
+		if assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "body %s: answer %s", body, r.Body) {
+			assert.NotEmpty(t, decodeError(t, r).Errors, "body %s: validation-error-simple has errors", body)
+		}
+		err := send(t.Context(), swapClient(t, srv, body).Org("octo-org"))
+		assert.ErrorIs(t, err, runners.ErrValidation, "body %s", body)
+		assert.NotErrorIs(t, err, runners.ErrRunnerBusy, "body %s", body)
+	}
+}
