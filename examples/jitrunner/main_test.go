@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -39,30 +40,47 @@ func jitRunner(t *testing.T, out string) (id int64, name string) {
 	return c.Runner.ID, c.Runner.Name
 }
 
-// With no token the program replaces the fake's leftover runner and prints
-// the command with the new runner's config.
-func TestRunWithoutToken(t *testing.T) {
+// Without a token, with a token but no scope, and with -fake, the program
+// replaces the fake's leftover runner and prints the command with the new
+// runner's config.
+func TestRunOnTheFake(t *testing.T) {
 	t.Parallel()
+	withToken := map[string]string{"GITHUB_TOKEN": "ghp_from_env"}
 	for _, tc := range []struct {
+		env  map[string]string
 		args []string
 		want string
 	}{
-		{nil, "jit-runner-1"},
-		{[]string{"-repo", "octo-org/octo-repo", "-name", "build-42"}, "build-42"},
-		{[]string{"-enterprise", "acme", "-labels", "linux"}, "jit-runner-1"},
+		{nil, nil, "jit-runner-1"},
+		{nil, []string{"-repo", "octo-org/octo-repo", "-name", "build-42"}, "build-42"},
+		{nil, []string{"-enterprise", "acme", "-labels", "linux"}, "jit-runner-1"},
+		{withToken, nil, "jit-runner-1"},
+		{withToken, []string{"-fake", "-org", "acme-org"}, "jit-runner-1"},
 	} {
 		var out, errOut bytes.Buffer
-		require.NoError(t, run(context.Background(), tc.args, env(nil), &out, &errOut), "args %q", tc.args)
+		require.NoError(t, run(t.Context(), tc.args, env(tc.env), &out, &errOut), "args %q", tc.args)
 		id, name := jitRunner(t, out.String())
 		assert.Equal(t, tc.want, name, "args %q", tc.args)
 		assert.Equal(t, int64(26), id, "args %q: 23 and 24 documented, 25 the leftover, 26 the new runner", tc.args)
-		assert.Contains(t, errOut.String(), "GITHUB_TOKEN is not set")
+		assert.Contains(t, errOut.String(), "Using the built-in fake", "args %q", tc.args)
+		assert.Contains(t, errOut.String(), "leftover runner")
 	}
 }
 
-// With a token the program asks the API at -base-url: it replaces a runner it
-// owns, and leaves any other alone.
-func TestRunWithToken(t *testing.T) {
+// A name the fake's documented runners hold is not the program's: the 409
+// is reported and nothing is deleted.
+func TestRunOnTheFakeNameTaken(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-name", "mac_runner"}, env(nil), &out, &errOut)
+	assert.ErrorIs(t, err, runners.ErrConflict)
+	assert.Empty(t, out.String())
+	assert.NotContains(t, errOut.String(), "leftover runner")
+}
+
+// With a token and a scope the program asks the API at -base-url: it
+// replaces a runner it owns, and leaves any other alone.
+func TestRunOnGitHub(t *testing.T) {
 	t.Parallel()
 	srv := runnerstest.NewServer()
 	st := srv.Org("acme-org")
@@ -73,29 +91,51 @@ func TestRunWithToken(t *testing.T) {
 	withToken := env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"})
 
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-7", "-group", "3", "-labels", "linux,gpu"}, withToken, &out, &errOut)
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-7", "-group", "3", "-labels", "linux,gpu"}, withToken, &out, &errOut)
 	require.NoError(t, err)
 	id, name := jitRunner(t, out.String())
 	assert.Equal(t, "build-7", name)
 	assert.Equal(t, int64(9), id)
-	_, left := st.Runner(7)
-	assert.False(t, left, "the leftover runner was replaced")
-	r, ok := st.Runner(9)
-	require.True(t, ok)
-	assert.Equal(t, int64(3), r.RunnerGroupID)
+	assert.NotContains(t, errOut.String(), "built-in fake")
+	left := map[int64]runners.Runner{}
+	for _, r := range st.Runners() {
+		left[r.ID] = r
+	}
+	assert.NotContains(t, left, int64(7), "the leftover runner was replaced")
+	require.Contains(t, left, int64(9))
+	assert.Equal(t, int64(3), left[9].RunnerGroupID)
 	assert.True(t, srv.Requests()[0].SentToken("ghp_from_env"), "the token from GITHUB_TOKEN")
 	assert.JSONEq(t, `{"name":"build-7","runner_group_id":3,"labels":["linux","gpu"]}`, string(srv.Requests()[0].Body))
 
 	out.Reset()
-	err = run(context.Background(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-8"}, withToken, &out, &errOut)
+	err = run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-8"}, withToken, &out, &errOut)
 	assert.ErrorIs(t, err, runners.ErrConflict)
 	assert.Empty(t, out.String())
-	_, stays := st.Runner(8)
-	assert.True(t, stays, "a runner that is not ours is never deleted")
+	assert.Len(t, st.Runners(), 2, "a runner that is not ours is never deleted")
 }
 
+// The requests have a deadline: a server that never answers does not hold
+// the program for ever.
+func TestRunTimeout(t *testing.T) {
+	t.Parallel()
+	over := make(chan struct{}) // the server answers nothing until the test is over
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-over }))
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() { close(over) }) // first: then Close finds no request in flight
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-timeout", "1ms"},
+		env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"}), &out, &errOut)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Empty(t, out.String())
+}
+
+// Bad flags are refused before anything is sent.
 func TestRunBadFlags(t *testing.T) {
 	t.Parallel()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("sent %s %s", r.Method, r.URL)
+	}))
+	t.Cleanup(ts.Close)
 	for _, args := range [][]string{
 		{"-org", "a", "-repo", "a/b"},
 		{"-repo", "no-slash"},
@@ -103,9 +143,11 @@ func TestRunBadFlags(t *testing.T) {
 		{"-bogus"},
 		{"-org", "a", "-group", "0"},
 		{"-org", "a", "-labels", ""},
+		{"-org", "a", "-timeout", "0s"},
 	} {
 		var out, errOut bytes.Buffer
-		assert.Error(t, run(context.Background(), args, env(map[string]string{"GITHUB_TOKEN": "t"}), &out, &errOut), "args %q", args)
+		args = append(args, "-base-url", ts.URL)
+		assert.Error(t, run(t.Context(), args, env(map[string]string{"GITHUB_TOKEN": "t"}), &out, &errOut), "args %q", args)
 		assert.Empty(t, out.String())
 	}
 }

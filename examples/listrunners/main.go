@@ -1,48 +1,60 @@
 // Command listrunners prints the self-hosted runners of a GitHub organization,
 // repository or enterprise as a table.
 //
-// With no GITHUB_TOKEN it runs against the built-in fake (package
-// runnerstest), seeded with the runners of GitHub's documentation; with
-// GITHUB_TOKEN it asks GitHub:
+// With GITHUB_TOKEN set and a scope flag given it asks GitHub; otherwise it
+// runs against the built-in fake (package runnerstest), seeded with the
+// runners of GitHub's documentation, and says so on stderr:
 //
 //	go run ./examples/listrunners
 //	GITHUB_TOKEN=... go run ./examples/listrunners -org octo-org
-//	GITHUB_TOKEN=... go run ./examples/listrunners -repo octo-org/octo-repo
+//	GITHUB_TOKEN=... go run ./examples/listrunners -repo octo-org/octo-repo -name build-7
 //	GITHUB_TOKEN=... go run ./examples/listrunners -url https://github.com/enterprises/acme
 //	GITHUB_TOKEN=... go run ./examples/listrunners -base-url https://ghes.example.com -org octo-org
+//
+// Its requests have 30 seconds in all (-timeout), and an interrupt stops them.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/fleetkit/runners"
-	"github.com/fleetkit/runners/examples/internal/cli"
+	"github.com/fleetkit/runners/runnerstest"
 )
 
-func main() { cli.Main("listrunners", run) }
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) { // -h: the usage is printed
+		fmt.Fprintln(os.Stderr, "listrunners:", err)
+		os.Exit(1)
+	}
+}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("listrunners", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scopeFlags := cli.AddScopeFlags(fs)
+	var where target
+	where.flags(fs, 30*time.Second)
 	name := fs.String("name", "", "only the runner with this exact name")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-
-	scope, srv, err := scopeFlags.Open(getenv("GITHUB_TOKEN"))
+	scope, _, err := where.open(getenv("GITHUB_TOKEN"), stderr)
 	if err != nil {
 		return err
 	}
-	if srv != nil {
-		fmt.Fprintln(stderr, "GITHUB_TOKEN is not set: listing the documented runners from the built-in fake.")
-		cli.SeedDocumented(srv, scope)
-	}
+	ctx, cancel := context.WithTimeout(ctx, where.timeout)
+	defer cancel()
 
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tOS\tSTATUS\tBUSY\tLABELS")
@@ -63,4 +75,87 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintf(stdout, "%d runners\n", n)
 	return nil
+}
+
+// The rest of this file is the same in every example, so that each can be
+// copied out of the repository alone: where the program runs.
+
+// target is a scope on GitHub, or on the built-in fake (package runnerstest).
+type target struct {
+	org, repo, enterprise, url, baseURL string
+	fake                                bool
+	timeout                             time.Duration
+}
+
+func (t *target) flags(fs *flag.FlagSet, timeout time.Duration) {
+	fs.StringVar(&t.org, "org", "", "organization `NAME`")
+	fs.StringVar(&t.repo, "repo", "", "repository `OWNER/REPO`")
+	fs.StringVar(&t.enterprise, "enterprise", "", "enterprise `SLUG`")
+	fs.StringVar(&t.url, "url", "", "the scope's GitHub `URL`, such as https://github.com/octo-org/octo-repo")
+	fs.StringVar(&t.baseURL, "base-url", "https://api.github.com", "API base `URL`, for GitHub Enterprise Server or GHE.com")
+	fs.BoolVar(&t.fake, "fake", false, "use the built-in fake, even with GITHUB_TOKEN set")
+	fs.DurationVar(&t.timeout, "timeout", timeout, "the most the program's requests may take, all together")
+}
+
+// open returns the scope the flags name: on GitHub with a token and a scope
+// flag; otherwise on a new fake, seeded with the runners of GitHub's
+// documentation (its state is returned too), at -org octo-org unless a flag
+// names a scope.
+func (t *target) open(token string, stderr io.Writer) (runners.Scope, *runnerstest.ScopeState, error) {
+	named := 0
+	for _, v := range []string{t.org, t.repo, t.enterprise, t.url} {
+		named += min(len(v), 1)
+	}
+	switch {
+	case named > 1:
+		return nil, nil, errors.New("give at most one of -org, -repo, -enterprise or -url")
+	case t.timeout <= 0:
+		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration", t.timeout)
+	case token != "" && named == 1 && !t.fake:
+		c, err := runners.NewClient(runners.WithToken(token), runners.WithBaseURL(t.baseURL))
+		if err != nil {
+			return nil, nil, err
+		}
+		s, err := t.scope(c)
+		return s, nil, err
+	}
+	fmt.Fprintln(stderr, "Using the built-in fake, seeded with the runners of GitHub's documentation. To ask GitHub, set\n"+
+		"GITHUB_TOKEN and give -org NAME, -repo OWNER/REPO, -enterprise SLUG or -url URL (and -base-url URL for GHES).")
+	if named == 0 {
+		t.org = "octo-org"
+	}
+	srv := runnerstest.NewServer()
+	s, err := t.scope(srv.Client())
+	if err != nil {
+		return nil, nil, err
+	}
+	var st *runnerstest.ScopeState // the fake's state for s, by its address: github.com/ORG, /OWNER/REPO or /enterprises/SLUG
+	switch p := strings.Split(strings.TrimPrefix(s.ConfigURL(), "https://github.com/"), "/"); {
+	case len(p) == 2 && p[0] == "enterprises":
+		st = srv.Enterprise(p[1])
+	case len(p) == 2:
+		st = srv.Repo(p[0], p[1])
+	default:
+		st = srv.Org(p[0])
+	}
+	for _, r := range runnerstest.DocumentedRunners() {
+		st.AddRunner(r)
+	}
+	return s, st, nil
+}
+
+func (t *target) scope(c *runners.Client) (runners.Scope, error) {
+	switch {
+	case t.org != "":
+		return c.Org(t.org), nil
+	case t.enterprise != "":
+		return c.Enterprise(t.enterprise), nil
+	case t.url != "":
+		return c.ScopeFromURL(t.url)
+	}
+	owner, name, ok := strings.Cut(t.repo, "/")
+	if !ok {
+		return nil, fmt.Errorf("-repo %q: want OWNER/REPO", t.repo)
+	}
+	return c.Repo(owner, name), nil
 }

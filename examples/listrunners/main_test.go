@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/fleetkit/runners"
@@ -16,38 +18,59 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
-// With no token the program lists the documented runners from the fake.
-func TestRunWithoutToken(t *testing.T) {
+const documented = "" +
+	"ID  NAME          OS     STATUS   BUSY   LABELS\n" +
+	"23  linux_runner  linux  online   true   self-hosted,X64,Linux\n" +
+	"24  mac_runner    macos  offline  false  self-hosted,X64,macOS,no-gpu\n" +
+	"2 runners\n"
+
+// Without a token, with a token but no scope (the README's first command
+// for anyone with GITHUB_TOKEN exported), and with -fake, the program lists
+// the documented runners of the built-in fake and says how to ask GitHub.
+func TestRunOnTheFake(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{
-		nil,
-		{"-org", "octo-org"},
-		{"-repo", "octo-org/octo-repo"},
-		{"-enterprise", "acme"},
-		{"-url", "https://github.com/octo-org/octo-repo.git"},
+	withToken := map[string]string{"GITHUB_TOKEN": "ghp_from_env"}
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{nil, nil},
+		{nil, []string{"-org", "octo-org"}},
+		{nil, []string{"-repo", "octo-org/octo-repo"}},
+		{nil, []string{"-enterprise", "acme"}},
+		{nil, []string{"-url", "https://github.com/octo-org/octo-repo.git"}},
+		{withToken, nil},
+		{withToken, []string{"-base-url", "http://127.0.0.1:1"}},
+		{withToken, []string{"-fake", "-org", "acme-org"}},
+		{withToken, []string{"-fake", "-url", "https://github.com/enterprises/acme"}},
 	} {
 		var out, errOut bytes.Buffer
-		require.NoError(t, run(context.Background(), args, env(nil), &out, &errOut), "args %q", args)
-		assert.Equal(t, ""+
-			"ID  NAME          OS     STATUS   BUSY   LABELS\n"+
-			"23  linux_runner  linux  online   true   self-hosted,X64,Linux\n"+
-			"24  mac_runner    macos  offline  false  self-hosted,X64,macOS,no-gpu\n"+
-			"2 runners\n", out.String(), "args %q", args)
-		assert.Contains(t, errOut.String(), "GITHUB_TOKEN is not set")
+		require.NoError(t, run(t.Context(), tc.args, env(tc.env), &out, &errOut), "args %q", tc.args)
+		assert.Equal(t, documented, out.String(), "args %q", tc.args)
+		assert.Contains(t, errOut.String(), "Using the built-in fake", "args %q", tc.args)
+		assert.Contains(t, errOut.String(), "-org NAME, -repo OWNER/REPO, -enterprise SLUG or -url URL")
 	}
 }
 
-// With a token the program talks to the API at -base-url, sending the token.
-func TestRunWithToken(t *testing.T) {
+// With a token and a scope the program asks the API at -base-url, sending
+// the token.
+func TestRunOnGitHub(t *testing.T) {
 	t.Parallel()
 	srv := runnerstest.NewServer()
 	srv.Org("acme-org").AddRunner(runners.Runner{ID: 7, Name: "build-7", OS: "linux", Status: runners.RunnerOnline})
 	srv.Org("acme-org").AddRunner(runners.Runner{ID: 8, Name: "build-8", OS: "linux"})
-	ts := httptest.NewServer(srv)
+	var mu sync.Mutex
+	var auth []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auth = append(auth, r.Header.Get("Authorization"))
+		mu.Unlock()
+		srv.ServeHTTP(w, r)
+	}))
 	t.Cleanup(ts.Close)
 
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-8"},
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-8"},
 		env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"}), &out, &errOut)
 	require.NoError(t, err)
 	assert.Equal(t, ""+
@@ -58,19 +81,44 @@ func TestRunWithToken(t *testing.T) {
 	reqs := srv.Requests()
 	require.Len(t, reqs, 1)
 	assert.True(t, reqs[0].SentToken("ghp_from_env"), "the token from GITHUB_TOKEN")
+	assert.Equal(t, "/orgs/acme-org/actions/runners", reqs[0].Path)
 	assert.Equal(t, "build-8", reqs[0].Query.Get("name"))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"Bearer ghp_from_env"}, auth)
 }
 
+// The requests have a deadline: a server that never answers does not hold
+// the program for ever.
+func TestRunTimeout(t *testing.T) {
+	t.Parallel()
+	over := make(chan struct{}) // the server answers nothing until the test is over
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-over }))
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() { close(over) }) // first: then Close finds no request in flight
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-timeout", "1ms"},
+		env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"}), &out, &errOut)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// Bad flags are refused before anything is sent.
 func TestRunBadFlags(t *testing.T) {
 	t.Parallel()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("sent %s %s", r.Method, r.URL)
+	}))
+	t.Cleanup(ts.Close)
 	for _, args := range [][]string{
 		{"-org", "a", "-repo", "a/b"},
 		{"-repo", "no-slash"},
 		{"-url", "https://github.com/a/b/c"},
 		{"-bogus"},
+		{"-org", "a", "-timeout", "0s"},
 	} {
 		var out, errOut bytes.Buffer
-		assert.Error(t, run(context.Background(), args, env(map[string]string{"GITHUB_TOKEN": "t"}), &out, &errOut), "args %q", args)
+		args = append(args, "-base-url", ts.URL)
+		assert.Error(t, run(t.Context(), args, env(map[string]string{"GITHUB_TOKEN": "t"}), &out, &errOut), "args %q", args)
 		assert.Empty(t, out.String())
 	}
 }

@@ -17,24 +17,30 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
-// With no token the program prunes the documented runners of the fake: a dry
-// run by default, a real one with -apply.
-func TestRunWithoutToken(t *testing.T) {
+// Without a token, with a token but no scope, and with -fake, the program
+// prunes the documented runners of the built-in fake: a dry run by default,
+// a real one with -apply.
+func TestRunOnTheFake(t *testing.T) {
 	t.Parallel()
+	withToken := map[string]string{"GITHUB_TOKEN": "ghp_from_env"}
+	dryRun := "would delete 24 mac_runner\nskipped 23 linux_runner: busy\nwould delete: 1, skipped: 1, failed: 0\n"
 	for _, tc := range []struct {
+		env  map[string]string
 		args []string
 		want string
 	}{
-		{nil, "would delete 24 mac_runner\nskipped 23 linux_runner: busy\nwould delete: 1, skipped: 1, failed: 0\n"},
-		{[]string{"-repo", "octo-org/octo-repo"}, "would delete 24 mac_runner\nskipped 23 linux_runner: busy\nwould delete: 1, skipped: 1, failed: 0\n"},
-		{[]string{"-enterprise", "acme", "-apply"}, "deleted 24 mac_runner\nskipped 23 linux_runner: busy\ndeleted: 1, skipped: 1, failed: 0\n"},
-		{[]string{"-label", "no-gpu", "-apply"}, "deleted 24 mac_runner\ndeleted: 1, skipped: 0, failed: 0\n"},
-		{[]string{"-prefix", "linux"}, "skipped 23 linux_runner: busy\nwould delete: 0, skipped: 1, failed: 0\n"},
+		{nil, nil, dryRun},
+		{nil, []string{"-repo", "octo-org/octo-repo"}, dryRun},
+		{nil, []string{"-enterprise", "acme", "-apply"}, "deleted 24 mac_runner\nskipped 23 linux_runner: busy\ndeleted: 1, skipped: 1, failed: 0\n"},
+		{nil, []string{"-label", "no-gpu", "-apply"}, "deleted 24 mac_runner\ndeleted: 1, skipped: 0, failed: 0\n"},
+		{nil, []string{"-prefix", "linux"}, "skipped 23 linux_runner: busy\nwould delete: 0, skipped: 1, failed: 0\n"},
+		{withToken, nil, dryRun},
+		{withToken, []string{"-fake", "-org", "acme-org", "-apply"}, "deleted 24 mac_runner\nskipped 23 linux_runner: busy\ndeleted: 1, skipped: 1, failed: 0\n"},
 	} {
 		var out, errOut bytes.Buffer
-		require.NoError(t, run(context.Background(), tc.args, env(nil), &out, &errOut), "args %q", tc.args)
+		require.NoError(t, run(t.Context(), tc.args, env(tc.env), &out, &errOut), "args %q", tc.args)
 		assert.Equal(t, tc.want, out.String(), "args %q", tc.args)
-		assert.Contains(t, errOut.String(), "GITHUB_TOKEN is not set")
+		assert.Contains(t, errOut.String(), "Using the built-in fake", "args %q", tc.args)
 	}
 }
 
@@ -48,9 +54,17 @@ func seed(srv *runnerstest.Server) *runnerstest.ScopeState {
 	return st
 }
 
-// With a token the program asks the API at -base-url; a dry run sends no
-// DELETE, -apply deletes.
-func TestRunWithToken(t *testing.T) {
+func names(rs []runners.Runner) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// With a token and a scope the program asks the API at -base-url; a dry run
+// sends no DELETE, -apply deletes.
+func TestRunOnGitHub(t *testing.T) {
 	t.Parallel()
 	srv := runnerstest.NewServer()
 	st := seed(srv)
@@ -59,23 +73,21 @@ func TestRunWithToken(t *testing.T) {
 	withToken := env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"})
 
 	var out, errOut bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-base-url", ts.URL, "-org", "acme-org", "-prefix", "ci-"}, withToken, &out, &errOut))
+	require.NoError(t, run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-prefix", "ci-"}, withToken, &out, &errOut))
 	assert.Equal(t, "would delete 7 ci-7\nwould delete 9 ci-9\nskipped 8 ci-8: busy\nwould delete: 2, skipped: 1, failed: 0\n", out.String())
 	assert.Contains(t, errOut.String(), "-apply")
+	assert.NotContains(t, errOut.String(), "built-in fake")
 	assert.Len(t, st.Runners(), 4, "a dry run deletes nothing")
+	require.NotEmpty(t, srv.Requests())
 	for _, r := range srv.Requests() {
 		assert.Equal(t, http.MethodGet, r.Method)
 		assert.True(t, r.SentToken("ghp_from_env"), "the token from GITHUB_TOKEN")
 	}
 
 	out.Reset()
-	require.NoError(t, run(context.Background(), []string{"-base-url", ts.URL, "-org", "acme-org", "-prefix", "ci-", "-apply", "-concurrency", "1"}, withToken, &out, &errOut))
+	require.NoError(t, run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-prefix", "ci-", "-apply", "-concurrency", "1"}, withToken, &out, &errOut))
 	assert.Equal(t, "deleted 7 ci-7\ndeleted 9 ci-9\nskipped 8 ci-8: busy\ndeleted: 2, skipped: 1, failed: 0\n", out.String())
-	var left []string
-	for _, r := range st.Runners() {
-		left = append(left, r.Name)
-	}
-	assert.Equal(t, []string{"ci-8", "keep-10"}, left)
+	assert.Equal(t, []string{"ci-8", "keep-10"}, names(st.Runners()))
 }
 
 // A failed delete is printed and makes the program fail.
@@ -88,26 +100,49 @@ func TestRunFailedDelete(t *testing.T) {
 	t.Cleanup(ts.Close)
 
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"-base-url", ts.URL, "-org", "acme-org", "-prefix", "ci-", "-apply"},
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-prefix", "ci-", "-apply"},
 		env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"}), &out, &errOut)
 	assert.EqualError(t, err, "1 runners could not be deleted")
 	assert.Contains(t, out.String(), "deleted 7 ci-7\n")
 	assert.Contains(t, out.String(), "failed 9 ci-9: delete failed: ")
 	assert.Contains(t, out.String(), "deleted: 1, skipped: 1, failed: 1\n")
-	assert.Len(t, st.Runners(), 3)
+	assert.Equal(t, []string{"ci-8", "ci-9", "keep-10"}, names(st.Runners()))
 }
 
+// The requests have a deadline: a server that never answers does not hold
+// the program for ever, and nothing is deleted.
+func TestRunTimeout(t *testing.T) {
+	t.Parallel()
+	over := make(chan struct{}) // the server answers nothing until the test is over
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-over }))
+	t.Cleanup(ts.Close)
+	t.Cleanup(func() { close(over) }) // first: then Close finds no request in flight
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-apply", "-timeout", "1ms"},
+		env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"}), &out, &errOut)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Empty(t, out.String())
+}
+
+// Bad flags are refused before anything is sent.
 func TestRunBadFlags(t *testing.T) {
 	t.Parallel()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("sent %s %s", r.Method, r.URL)
+	}))
+	t.Cleanup(ts.Close)
 	for _, args := range [][]string{
 		{"-org", "a", "-repo", "a/b"},
 		{"-repo", "no-slash"},
 		{"-url", "https://github.com/a/b/c"},
 		{"-bogus"},
 		{"-org", "a", "-concurrency", "-1"},
+		{"-org", "a", "-label", "linux,"},
+		{"-org", "a", "-timeout", "0s"},
 	} {
 		var out, errOut bytes.Buffer
-		assert.Error(t, run(context.Background(), args, env(map[string]string{"GITHUB_TOKEN": "t"}), &out, &errOut), "args %q", args)
+		args = append(args, "-base-url", ts.URL)
+		assert.Error(t, run(t.Context(), args, env(map[string]string{"GITHUB_TOKEN": "t"}), &out, &errOut), "args %q", args)
 		assert.Empty(t, out.String())
 	}
 }
