@@ -755,7 +755,10 @@ func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
 	issued, runs := srv.issuedTokens(), srv.runnerRequests()
 	require.NotEmpty(t, issued)
 	require.Len(t, runs, 1, "the abandoned call never reached the runner endpoint")
-	assert.Equal(t, "Bearer "+issued[len(issued)-1], runs[0].Header.Get("Authorization"))
+	// The abandoned exchange may still be answered, after the second one or
+	// before it: the token used is one the server issued.
+	got := strings.TrimPrefix(runs[0].Header.Get("Authorization"), "Bearer ")
+	assert.Contains(t, issued, got)
 }
 
 // Issue 11, item 1: the app JWT obeys the origin rule of every credential. A

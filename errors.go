@@ -192,12 +192,6 @@ func invalidArgf(format string, args ...any) *Error {
 	return &Error{Message: fmt.Sprintf(format, args...), kind: ErrInvalidArgument}
 }
 
-// notFoundf is a not-found error found out without a 404 of its own, such
-// as a name no listed runner has.
-func notFoundf(format string, args ...any) *Error {
-	return &Error{Message: fmt.Sprintf(format, args...), kind: ErrNotFound}
-}
-
 func transportError(req *http.Request, err error) *Error {
 	return &Error{Method: req.Method, URL: req.URL.Redacted(), cause: err}
 }

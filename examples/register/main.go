@@ -120,15 +120,7 @@ func (t *target) open(token string, stderr io.Writer) (runners.Scope, *runnerste
 	if err != nil {
 		return nil, nil, err
 	}
-	var st *runnerstest.ScopeState // the fake's state for s, by its address: github.com/ORG, /OWNER/REPO or /enterprises/SLUG
-	switch p := strings.Split(strings.TrimPrefix(s.ConfigURL(), "https://github.com/"), "/"); {
-	case len(p) == 2 && p[0] == "enterprises":
-		st = srv.Enterprise(p[1])
-	case len(p) == 2:
-		st = srv.Repo(p[0], p[1])
-	default:
-		st = srv.Org(p[0])
-	}
+	st := srv.State(s) // the fake's state of the scope s names
 	for _, r := range runnerstest.DocumentedRunners() {
 		st.AddRunner(r)
 	}
