@@ -21,6 +21,12 @@ type PruneOptions struct {
 	Match func(*runners.Runner) bool
 	// NamePrefix, when set, selects only runners whose name starts with it.
 	NamePrefix string
+	// RunnerGroupID, when not 0, selects only runners in that runner group,
+	// as the scope's one listing reports them (Runner.RunnerGroupID): no
+	// request per group, which would spend quota for nothing. Find the ID of
+	// a group by name with [FindRunnerGroup] or a [GroupCache]. Negative is
+	// an error.
+	RunnerGroupID int64
 	// Labels, when set, selects only runners that carry all of these labels,
 	// compared without regard to case, as GitHub does. An empty label is an
 	// error.
@@ -163,6 +169,9 @@ func Prune(ctx context.Context, s runners.Scope, opts *PruneOptions) (*PruneRepo
 	if i := slices.Index(o.Labels, ""); i >= 0 {
 		return nil, invalid(what, "label %d is empty", i)
 	}
+	if o.RunnerGroupID < 0 {
+		return nil, invalid(what, "the runner group ID must not be negative, got %d", o.RunnerGroupID)
+	}
 	var selected []*runners.Runner
 	for r, err := range s.AllRunners(ctx, nil) {
 		if err != nil {
@@ -278,7 +287,7 @@ func pruneOne(ctx context.Context, s runners.Scope, listed *runners.Runner) outc
 
 // selects reports whether o selects r, Match last.
 func (o *PruneOptions) selects(r *runners.Runner) bool {
-	if !strings.HasPrefix(r.Name, o.NamePrefix) {
+	if !strings.HasPrefix(r.Name, o.NamePrefix) || (o.RunnerGroupID != 0 && r.RunnerGroupID != o.RunnerGroupID) {
 		return false
 	}
 	for _, want := range o.Labels {

@@ -112,6 +112,32 @@ func TestPruneFilters(t *testing.T) {
 	}
 }
 
+// Pruning one runner group filters the scope's one listing on
+// Runner.RunnerGroupID: one list request, no request per group, and only
+// that group's offline idle runners deleted.
+func TestPruneByRunnerGroup(t *testing.T) {
+	t.Parallel()
+	srv, st, s := newFake(t, nil)
+	st.AddRunner(runners.Runner{ID: 1, Name: "gpu-a", RunnerGroupID: 2})
+	st.AddRunner(runners.Runner{ID: 2, Name: "gpu-b", RunnerGroupID: 2, Status: runners.RunnerOnline})
+	st.AddRunner(runners.Runner{ID: 3, Name: "cpu-a", RunnerGroupID: 3})
+	st.AddRunner(runners.Runner{ID: 4, Name: "gpu-c", RunnerGroupID: 2})
+
+	rep, err := fleet.Prune(t.Context(), s, &fleet.PruneOptions{RunnerGroupID: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"gpu-a", "gpu-c"}, runnerNames(rep.Deleted))
+	assert.Equal(t, []string{"gpu-b: online"}, entryNames(rep.Skipped))
+	assert.Equal(t, []string{"gpu-b", "cpu-a"}, stateNames(st.Runners()))
+	lists := 0
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/actions/runners") {
+			lists++
+		}
+		assert.NotContains(t, r.Path, "runner-groups", "no per-group listing")
+	}
+	assert.Equal(t, 1, lists, "one listing of the scope")
+}
+
 // A runner that takes a job between the list and the delete is refused by
 // GitHub (422): it is skipped, not failed, and stays.
 func TestPruneRunnerTurnsBusyBeforeDelete(t *testing.T) {
@@ -318,6 +344,7 @@ func TestPruneListFailsAndBadOptions(t *testing.T) {
 	for opts, msg := range map[*fleet.PruneOptions]string{
 		{Concurrency: -1}:               "fleet: Prune: the concurrency must not be negative, got -1",
 		{Labels: []string{"linux", ""}}: "fleet: Prune: label 1 is empty",
+		{RunnerGroupID: -2}:             "fleet: Prune: the runner group ID must not be negative, got -2",
 	} {
 		rep, err := fleet.Prune(t.Context(), s, opts)
 		assert.Nil(t, rep)
