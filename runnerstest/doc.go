@@ -65,6 +65,58 @@
 // time and wait on the same clock, so a retry after a secondary rate limit
 // costs no real time: the wait moves the clock.
 //
+// # Webhooks and jobs
+//
+// The fake also plays GitHub Actions' side of a fleet, for an autoscaler's
+// whole loop: [ScopeState.QueueJob] queues a workflow job, an online idle
+// runner with the job's labels takes it, [Server.CompleteJob] finishes it,
+// and [Server.SendWebhooks] delivers each step to the autoscaler's webhook
+// handler as a signed workflow_job delivery, recorded ([Server.Deliveries]):
+//
+//	srv.SendWebhooks(handler, secret) // e.g. webhook.NewHandler(fn, secret)
+//	srv.ConnectRunners(true)          // a JIT runner connects as soon as it is created
+//	job := srv.Org("octo-org").QueueJob("self-hosted", "linux")
+//	// "queued": the handler creates a JIT runner, which takes the job: "in_progress"
+//	err := srv.CompleteJob(job.ID, "success")
+//	// "completed": the ephemeral runner is gone
+//
+// Deliveries are made one at a time, in order, outside the fake's lock, so a
+// handler may call the fake; a call returns once the deliveries it caused
+// are made, unless it was made during deliveries (see [Server.SendWebhooks]).
+// [Server.Jobs] shows every job; [Server.CancelJob] cancels one.
+//
+// Where GitHub's documentation leaves it open, or the fake keeps it simple:
+//   - A job runs in a repository: one queued at a repository runs there, one
+//     queued at an organization in its repository named "repo"
+//     (octo-org/repo). A repository's owner is an organization when the test
+//     declared one by that name ([Server.Org]), a user otherwise. Queueing at
+//     an enterprise panics: it holds no repository.
+//   - A job is served by its repository's runners and its organization's. An
+//     enterprise's runners take no job, the fake not knowing which
+//     organizations an enterprise holds, and a runner group's repository
+//     access is not checked.
+//   - Waiting jobs are matched oldest first; of the runners that can take a
+//     job, the one with the lowest ID does. A runner the test made busy
+//     itself takes no job; an ephemeral one takes one, and is removed when it
+//     completes.
+//   - A runner registered through the API (a JIT config's) stays offline
+//     until the test brings it online, or [Server.ConnectRunners] has it
+//     connect at once.
+//   - A runner without a group, and a repository's, takes jobs in group 1,
+//     "Default"; a runner of another group is sent with its group's ID and a
+//     null runner_group_name, the fake not knowing the name.
+//   - Job IDs count from 1. Each job is the only one of its workflow run, run
+//     ID 1000 plus its job ID, in attempt 1; every job is "build" of the
+//     workflow "CI" on main, with no steps, and octocat is the sender.
+//     Account and repository IDs are the fake's own, one per name in any
+//     letter case. Times come from the fake's clock, to the second.
+//   - A handler's answer other than 2xx is recorded and not retried, as on
+//     GitHub; [Server.Redeliver] redelivers with the same X-GitHub-Delivery.
+//     The fake waits for a handler however long it takes (GitHub, 10
+//     seconds).
+//   - A job whose runner the test removed stays in progress until
+//     CompleteJob; nothing fails it.
+//
 // # Recorded requests
 //
 // [Server.Requests] returns what the fake received. A credential is never

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/fleetkit/runners"
 	"github.com/fleetkit/runners/runnerstest"
+	"github.com/fleetkit/runners/webhook"
 )
 
 // Seed a fake with the runners of GitHub's documentation and list them
@@ -192,4 +194,73 @@ func ExampleServer_SetRateLimit() {
 	// remaining: 1 rate limited: false
 	// remaining: 0 rate limited: false
 	// remaining: 0 rate limited: true
+}
+
+// An autoscaler's whole loop against the fake: its webhook handler records
+// each queued job (it must answer fast), the autoscaler then starts a JIT
+// runner for it, which connects and takes the job; once the job completes,
+// the ephemeral runner is gone.
+func ExampleServer_SendWebhooks() {
+	ctx := context.Background()
+	srv := runnerstest.NewServer()
+	org := srv.Org("octo-org")
+	srv.ConnectRunners(true) // a JIT runner connects as soon as it is created
+	s := srv.Client().Org("octo-org")
+
+	var mu sync.Mutex
+	var queued []webhook.WorkflowJob
+	handler := webhook.NewHandler(func(_ context.Context, d *webhook.Delivery) error {
+		j := d.Job.WorkflowJob
+		switch d.Job.Action {
+		case "queued":
+			fmt.Println("queued:", j.ID, j.Labels, "in", d.Job.Repository.FullName)
+			mu.Lock()
+			queued = append(queued, j)
+			mu.Unlock()
+		case "in_progress":
+			fmt.Println("taken:", j.ID, "by", j.RunnerName, "in group", j.RunnerGroupName)
+		case "completed":
+			fmt.Println("done:", j.ID, j.Conclusion)
+		}
+		return nil
+	}, []byte("webhook-secret"))
+	srv.SendWebhooks(handler, []byte("webhook-secret"))
+
+	job := org.QueueJob("self-hosted", "linux", "x64")
+
+	// The autoscaler's work: a runner for each queued job. The runner connects
+	// and takes the job during the call, which returns once "in_progress" is
+	// delivered.
+	mu.Lock()
+	work := queued
+	queued = nil
+	mu.Unlock()
+	for _, j := range work {
+		jit, err := s.GenerateJITConfig(ctx, &runners.JITConfigRequest{
+			Name: fmt.Sprintf("jit-%d", j.ID), RunnerGroupID: 1, Labels: j.Labels,
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println("runner created:", jit.Runner.Name)
+	}
+
+	if err := srv.CompleteJob(job.ID, "success"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("runners left:", len(org.Runners()))
+	for _, d := range srv.Deliveries() {
+		fmt.Println("delivered:", d.Action, d.StatusCode)
+	}
+	// Output:
+	// queued: 1 [self-hosted linux x64] in octo-org/repo
+	// taken: 1 by jit-1 in group Default
+	// runner created: jit-1
+	// done: 1 success
+	// runners left: 0
+	// delivered: queued 202
+	// delivered: in_progress 202
+	// delivered: completed 202
 }

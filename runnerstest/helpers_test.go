@@ -1,6 +1,7 @@
 package runnerstest_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,12 +9,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/fleetkit/runners"
 	"github.com/fleetkit/runners/runnerstest"
+	"github.com/fleetkit/runners/webhook"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -267,4 +271,122 @@ func assertRefused(t *testing.T, srv *runnerstest.Server, method, path string, b
 		assert.ErrorIs(t, err, runners.ErrValidation, "body %s", body)
 		assert.NotErrorIs(t, err, runners.ErrRunnerBusy, "body %s", body)
 	}
+}
+
+// webhookSecret signs the fake's deliveries in the tests, which check that it
+// never leaks.
+const webhookSecret = "whsec-runnerstest-0123456789"
+
+// receiver is a user's webhook behind a real socket: the fake delivers to a
+// handler that forwards each delivery over loopback HTTP to an
+// httptest.Server running webhook.NewHandler, which records it and calls fn.
+type receiver struct {
+	mu  sync.Mutex
+	got []*webhook.Delivery
+	raw []rawDelivery
+	fn  func(ctx context.Context, d *webhook.Delivery) error // nil: accept
+}
+
+// rawDelivery is a delivery's headers and body as they came off the socket.
+type rawDelivery struct {
+	Header http.Header
+	Body   []byte
+}
+
+// listen sets up a receiver as srv's webhook, signed with webhookSecret.
+func listen(t *testing.T, srv *runnerstest.Server, fn func(ctx context.Context, d *webhook.Delivery) error) *receiver {
+	t.Helper()
+	rec := &receiver{fn: fn}
+	hook := webhook.NewHandler(rec.handle, []byte(webhookSecret))
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		rec.mu.Lock()
+		rec.raw = append(rec.raw, rawDelivery{Header: r.Header.Clone(), Body: body})
+		rec.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		hook.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	srv.SendWebhooks(forwarder{url: ts.URL, client: ts.Client()}, []byte(webhookSecret))
+	return rec
+}
+
+func (rec *receiver) handle(ctx context.Context, d *webhook.Delivery) error {
+	rec.mu.Lock()
+	rec.got = append(rec.got, d)
+	rec.mu.Unlock()
+	if rec.fn == nil {
+		return nil
+	}
+	return rec.fn(ctx, d)
+}
+
+// deliveries returns what webhook.NewHandler handed over, in order.
+func (rec *receiver) deliveries() []*webhook.Delivery {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return slices.Clone(rec.got)
+}
+
+// raws returns every request the socket received, in order.
+func (rec *receiver) raws() []rawDelivery {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return slices.Clone(rec.raw)
+}
+
+// actions returns "<job ID> <action>" for each delivery handed over.
+func (rec *receiver) actions() []string {
+	var out []string
+	for _, d := range rec.deliveries() {
+		out = append(out, fmt.Sprintf("%d %s", d.Job.WorkflowJob.ID, d.Job.Action))
+	}
+	return out
+}
+
+// forwarder is the handler the fake delivers to: it sends each delivery on
+// to url over a real socket and answers as that server did.
+type forwarder struct {
+	url    string
+	client *http.Client
+}
+
+func (f forwarder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, f.url, r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := f.client.Do(req)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	w.WriteHeader(resp.StatusCode)
+	w.Write(body)
+}
+
+// onlineRunner is an online runner with labels (read-only self-hosted first).
+func onlineRunner(name string, labels ...string) runners.Runner {
+	r := runners.Runner{Name: name, OS: "linux", Status: runners.RunnerOnline}
+	for _, l := range labels {
+		r.Labels = append(r.Labels, &runners.Label{Name: l})
+	}
+	return r
+}
+
+// jobStates returns "<job ID> <status> <runner ID>" for each job of srv.
+func jobStates(srv *runnerstest.Server) []string {
+	var out []string
+	for _, j := range srv.Jobs() {
+		out = append(out, fmt.Sprintf("%d %s %d", j.ID, j.Status, j.RunnerID))
+	}
+	return out
 }

@@ -67,6 +67,7 @@ func (s *Server) serve(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		rep := s.answer(r, body, h)
+		s.deliver() // what the request caused, before its answer
 		header := w.Header()
 		for k, v := range rep.header {
 			header[k] = v
@@ -80,6 +81,9 @@ func (s *Server) serve(h handler) http.Handler {
 func (s *Server) answer(r *http.Request, body []byte, h handler) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock() // a panic must not leave the fake locked for every later request
+	// Then, still locked: runners the request registered may come online, and
+	// waiting jobs may find a runner (nextID is read now, before the request).
+	defer s.afterRequest(s.st.nextID)
 	s.record(r, body)
 	now := s.now()
 	credential, refused := authenticate(r.Header.Get("Authorization"))

@@ -20,6 +20,7 @@ type state struct {
 	// deprecations are the runner version end-of-life schedules, by
 	// version; the same at every scope, as on GitHub.
 	deprecations map[string]runners.RunnerDeprecation
+	fleet        fleet // the jobs and the webhook deliveries: jobs.go, webhooks.go
 }
 
 // scopeData is one enterprise, organization or repository.
@@ -105,14 +106,14 @@ func (s *Server) declare(kind string, names ...string) *ScopeState {
 	return &ScopeState{s: s, key: key}
 }
 
-// locked runs f on the scope's data under the server's lock.
+// locked runs f on the scope's data under the server's lock; then waiting
+// jobs may find a runner, and the deliveries that caused are made, outside
+// the lock.
 func (st *ScopeState) locked(f func(sd *scopeData)) {
 	if st == nil {
 		panic("runnerstest: a nil *ScopeState: Server.State was given a scope the fake does not know")
 	}
-	st.s.mu.Lock()
-	defer st.s.mu.Unlock() // a panic in f must not leave the fake locked
-	f(st.s.st.scopes[st.key])
+	st.s.update(func() { f(st.s.st.scopes[st.key]) })
 }
 
 // AddRunner stores a copy of r in the scope and returns the stored copy. An
@@ -141,9 +142,13 @@ func (st *ScopeState) AddRunners(rs ...runners.Runner) []*runners.Runner {
 			}
 			ids[r.ID], names[r.Name] = r.ID != 0, true
 		}
+		stored := make([]*runners.Runner, 0, len(rs))
 		for _, r := range rs {
-			stored := st.s.st.store(sd, r)
-			out = append(out, cloneRunner(stored))
+			stored = append(stored, st.s.st.store(sd, r))
+		}
+		st.s.matchJobs() // before the copies: a runner that takes a waiting job is busy
+		for _, r := range stored {
+			out = append(out, cloneRunner(r))
 		}
 	})
 	return out

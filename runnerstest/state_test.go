@@ -330,7 +330,8 @@ func TestStateOfAScopeDouble(t *testing.T) {
 		st.AddRunner(runners.Runner{Name: "via " + url})
 		assert.Contains(t, namesOf(want.Runners()), "via "+url, url)
 	}
-	assert.ElementsMatch(t, []string{"org-runner", "via https://github.com/octo-org", "via http://127.0.0.1:8080/octo-org"}, namesOf(srv.Org("octo-org").Runners()), "map order: any")
+	assert.ElementsMatch(t, []string{"org-runner", "via https://github.com/octo-org", "via http://127.0.0.1:8080/octo-org"}, namesOf(srv.Org("octo-org").Runners()),
+		"the map above is walked in any order")
 
 	// One that names none gets nil, not an empty scope under a made-up key.
 	for _, url := range []string{"", "octo-org", "https://github.com/", "https://github.com/a/b/c", "https://github.com//b", "https://github.com/a%zz", "://"} {
