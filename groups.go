@@ -193,19 +193,11 @@ func (g groupScope) send(ctx context.Context, r *request) (*http.Response, error
 	return resp, err
 }
 
-// positive refuses an ID that is not > 0.
-func positive(what string, id int64) error {
-	if id <= 0 {
-		return invalidArgf("%s ID must be positive, got %d", what, id)
-	}
-	return nil
-}
-
 // positiveIDs refuses a list with an ID that is not > 0.
 func positiveIDs(what string, ids []int64) error {
 	for i, id := range ids {
 		if id <= 0 {
-			return invalidArgf("%s ID %d (index %d) must be positive, got %d", what, i+1, i, id)
+			return invalidArgf("%s ID at index %d must be positive, got %d", what, i, id)
 		}
 	}
 	return nil
@@ -214,16 +206,17 @@ func positiveIDs(what string, ids []int64) error {
 // groupPath is "actions/runner-groups/{runner_group_id}" followed by more,
 // already escaped.
 func groupPath(groupID int64, more string) (string, error) {
-	if err := positive("runner group", groupID); err != nil {
+	id, err := pathID("runner group", groupID)
+	if err != nil {
 		return "", err
 	}
-	return "actions/runner-groups/" + strconv.FormatInt(groupID, 10) + more, nil
+	return "actions/runner-groups" + id + more, nil
 }
 
-// pathID is "/" and an ID that must be > 0.
+// pathID is "/" and an ID, which must be > 0.
 func pathID(what string, id int64) (string, error) {
-	if err := positive(what, id); err != nil {
-		return "", err
+	if id <= 0 {
+		return "", invalidArgf("%s ID must be positive, got %d", what, id)
 	}
 	return "/" + strconv.FormatInt(id, 10), nil
 }
