@@ -21,6 +21,15 @@
 // [Client.ScopeFromURL] reads one from a web URL such as
 // https://github.com/octo-org/octo-repo.
 //
+// # Runner groups
+//
+// Organizations and enterprises have runner groups, repositories do not:
+// [OrgService] and [EnterpriseService] are a [GroupScope], whose group
+// operations (create, update, membership, access) are written once for both.
+// Enterprise group endpoints refuse GitHub App installation tokens; a 403
+// from one says which token they need. Package fleet finds a group's ID by
+// name, for [JITConfigRequest].RunnerGroupID.
+//
 // # Hosts
 //
 // The default is GitHub.com (https://api.github.com/). [WithBaseURL] points

@@ -182,12 +182,15 @@ func prismLogTail(out []byte) string {
 	return string(out)
 }
 
-// TestPrismConformance calls the 12 operations of every scope (36 in all)
-// against Prism with valid input, and checks that Prism found nothing wrong
-// with any request (no sl-violations header), that each answered with the
-// status the description declares, and that the client decoded the
-// description's examples field by field. It then walks AllRunners across
-// Prism's pages.
+// TestPrismConformance calls every operation of the description against
+// Prism with valid input: the 12 runner operations of every scope and the 13
+// runner group operations of the enterprise and the organization, 62 in all.
+// It checks that Prism found nothing wrong with any request (no
+// sl-violations header; the group operations declare no error response, so
+// Prism refuses a bad request to one with a plain 422, which the status
+// check catches), that each answered with the status the description
+// declares, and that the client decoded the description's examples field by
+// field. It then walks AllRunners across Prism's pages, and AllRunnerGroups.
 func TestPrismConformance(t *testing.T) {
 	bin := os.Getenv("PRISM_BIN")
 	if bin == "" {
@@ -209,44 +212,42 @@ func TestPrismConformance(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 
-	calls := specCalls(specLabelName)
-	require.Len(t, calls, 12)
+	calls := specAllCalls(specLabelName)
+	require.Len(t, calls, specOperationCount)
 	reached := map[*specOp]string{}
 	passed := 0
-	for _, sc := range specScopes {
-		for _, call := range calls {
-			name := sc.name + "/" + call.method
-			t.Run(name, func(t *testing.T) {
-				before := len(rec.all())
-				got, err := call.call(ctx, sc.build(c))
-				exchanges := rec.all()[before:]
-				require.Len(t, exchanges, 1, "requests sent")
-				ex := exchanges[0]
-				assert.Empty(t, ex.Violations, "sl-violations: Prism found the request invalid")
-				require.NoError(t, err)
-				assert.Equal(t, call.status, ex.Status, "status")
-				assert.Equal(t, prismHost, ex.Host, "host")
+	for _, call := range calls {
+		name := call.scope + "/" + call.method
+		t.Run(name, func(t *testing.T) {
+			before := len(rec.all())
+			got, err := call.call(ctx, call.build(c))
+			exchanges := rec.all()[before:]
+			require.Len(t, exchanges, 1, "requests sent")
+			ex := exchanges[0]
+			assert.Empty(t, ex.Violations, "sl-violations: Prism found the request invalid")
+			require.NoError(t, err)
+			assert.Equal(t, call.status, ex.Status, "status")
+			assert.Equal(t, prismHost, ex.Host, "host")
 
-				op, _, err := matchOperation(doc.ops, ex.Method, ex.Path)
-				require.NoError(t, err)
-				require.True(t, wantOperationID(op.OperationID, call.stem, sc.name), "%s reached %s (%s)", name, op, op.OperationID)
-				assert.Equal(t, call.status, doc.success(t, op).Status, "status the description declares")
-				if prev, dup := reached[op]; dup {
-					t.Fatalf("%s reached %s, as %s did", name, op, prev)
-				}
-				reached[op] = name
+			op, _, err := matchOperation(doc.ops, ex.Method, ex.Path)
+			require.NoError(t, err)
+			require.True(t, wantOperationID(op.OperationID, call.stem, call.scope), "%s reached %s (%s)", name, op, op.OperationID)
+			assert.Equal(t, call.status, doc.success(t, op).Status, "status the description declares")
+			if prev, dup := reached[op]; dup {
+				t.Fatalf("%s reached %s, as %s did", name, op, prev)
+			}
+			reached[op] = name
 
-				if call.method == "ListRunners" {
-					assert.Equal(t, 2, got.(*RunnerList).NextPage, "next page from Prism's Link header")
-				}
-				if call.check != nil {
-					call.check(t, got)
-				}
-				if !t.Failed() {
-					passed++
-				}
-			})
-		}
+			if call.method == "ListRunners" || call.method == "ListRunnerGroupRunners" {
+				assert.Equal(t, 2, got.(*RunnerList).NextPage, "next page from Prism's Link header")
+			}
+			if call.check != nil {
+				call.check(t, got)
+			}
+			if !t.Failed() {
+				passed++
+			}
+		})
 	}
 
 	// AllRunners with one runner a page. Prism's static example answers every
@@ -300,6 +301,30 @@ func TestPrismConformance(t *testing.T) {
 		})
 	}
 
+	// AllRunnerGroups: Prism's example holds all 3 groups and sends no Link
+	// header (the description declares none), so the walk is one request.
+	groupWalks := 0
+	for _, sc := range specScopes[:2] {
+		t.Run(sc.name+"/AllRunnerGroups", func(t *testing.T) {
+			before := len(rec.all())
+			var got []*RunnerGroup
+			for g, err := range sc.build(c).(GroupScope).AllRunnerGroups(ctx, nil) {
+				require.NoError(t, err)
+				got = append(got, g)
+			}
+			exchanges := rec.all()[before:]
+			require.Len(t, exchanges, 1, "requests of the walk")
+			assert.Equal(t, "per_page=100", exchanges[0].RawQuery)
+			assert.Equal(t, http.StatusOK, exchanges[0].Status)
+			assert.Empty(t, exchanges[0].Violations)
+			assert.Empty(t, exchanges[0].Link, "no Link header for the group list")
+			assertGroupListFields(t, exampleGroups(sc.name), got)
+			if !t.Failed() {
+				groupWalks++
+			}
+		})
+	}
+
 	// Nothing left the loopback port Prism listens on, and Prism found no
 	// request invalid.
 	all := rec.all()
@@ -313,8 +338,8 @@ func TestPrismConformance(t *testing.T) {
 	}
 	assert.Zero(t, violations, "responses with sl-violations")
 	assert.Len(t, reached, specOperationCount, "distinct operations")
-	assert.Len(t, all, specOperationCount+2*len(specScopes), "requests: one per operation, two per AllRunners walk")
-	t.Logf("prism conformance: %d/%d operations passed, %d distinct operations reached, %d sl-violations, "+
-		"AllRunners walks %d/%d (2 requests each, ended by the loop guard), %d requests, all to %s",
-		passed, specOperationCount, len(reached), violations, walks, len(specScopes), len(all), prismHost)
+	assert.Len(t, all, specOperationCount+2*len(specScopes)+2, "requests: one per operation, two per AllRunners walk, one per AllRunnerGroups walk")
+	t.Logf("prism conformance: %d/%d operations passed (36 runner, 26 group), %d distinct operations reached, %d sl-violations, "+
+		"AllRunners walks %d/%d (2 requests each, ended by the loop guard), AllRunnerGroups walks %d/2, %d requests, all to %s",
+		passed, specOperationCount, len(reached), violations, walks, len(specScopes), groupWalks, len(all), prismHost)
 }

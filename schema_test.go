@@ -1,10 +1,11 @@
 package runners
 
 // Conformance with GitHub's own OpenAPI description of the self-hosted runner
-// endpoints, testdata/openapi/runners.api.github.com.json (36 operations: 12
-// at each of the enterprise, organization and repository scopes). Plain Go,
-// no network: prism_test.go (build tag "prism") runs the same client against
-// a Prism mock of that file.
+// endpoints, testdata/openapi/runners.api.github.com.json (62 operations: the
+// 12 runner operations at each of the enterprise, organization and
+// repository scopes, and the 13 runner group operations at each of the
+// enterprise and organization scopes). Plain Go, no network: prism_test.go
+// (build tag "prism") runs the same client against a Prism mock of that file.
 
 import (
 	"bytes"
@@ -34,15 +35,17 @@ import (
 // specFile is GitHub's OpenAPI description, cut down to the runner endpoints.
 var specFile = filepath.Join("testdata", "openapi", "runners.api.github.com.json")
 
-// specOperationCount is how many operations the description holds.
-const specOperationCount = 36
+// specOperationCount is how many operations the description holds: 36
+// runner operations and 26 runner group operations.
+const specOperationCount = 62
 
 // specLeftOut lists the properties of the checked response schemas that our
 // models deliberately do not have, as "schema.property" -> the reason. The
 // test fails on a missing property that is not listed here, and on a listed
 // property that our model does have (a stale entry). Every property of
-// runner, runner-label, runner-application, authentication-token and the JIT
-// config response is modelled today, so the list is empty.
+// runner, runner-label, runner-application, authentication-token, the JIT
+// config response, runner-groups-org, runner-groups-enterprise and the lists
+// is modelled today, so the list is empty.
 var specLeftOut = map[string]string{}
 
 // ---- the OpenAPI document ------------------------------------------------
@@ -101,6 +104,7 @@ type oaSchema struct {
 	Required   []string             `json:"required"`
 	Items      *oaSchema            `json:"items"`
 	Enum       []any                `json:"enum"`
+	Nullable   bool                 `json:"nullable"`
 }
 
 // specOp is one operation: a method on a path template.
@@ -507,14 +511,147 @@ func specCalls(labelName string) []specCall {
 }
 
 // wantOperationID reports whether id is the operation ID of stem at scope,
-// such as "actions/list-self-hosted-runners-for-org" or
-// "enterprise-admin/delete-self-hosted-runner-from-enterprise".
+// such as "actions/list-self-hosted-runners-for-org",
+// "enterprise-admin/delete-self-hosted-runner-from-enterprise" or
+// "actions/add-repo-access-to-self-hosted-runner-group-in-org".
 func wantOperationID(id, stem, scope string) bool {
 	_, rest, ok := strings.Cut(id, "/")
-	return ok && (rest == stem+"-for-"+scope || rest == stem+"-from-"+scope)
+	return ok && (rest == stem+"-for-"+scope || rest == stem+"-from-"+scope || rest == stem+"-in-"+scope)
 }
 
-// TestSchemaOperations calls each Scope method at each scope through a
+// specScopedCall is one call at one scope.
+type specScopedCall struct {
+	scope  string // as in operation IDs: "enterprise", "org", "repo"
+	build  func(*Client) Scope
+	params map[string]string // the scope's path parameters
+	specCall
+}
+
+func (c specScopedCall) String() string { return c.scope + "." + c.method }
+
+const (
+	specGroupID  = 2  // the group of the description's examples
+	specAccessID = 32 // a repository or organization ID of the description's examples
+)
+
+// specGroupCalls are the 13 GroupScope methods that each send one request
+// (the All… iterators walk the list operations), at scope "org" or
+// "enterprise".
+func specGroupCalls(scope string) []specCall {
+	access := "repo" // as the access operation IDs name the scope's members
+	if scope == "enterprise" {
+		access = "org"
+	}
+	g := func(s Scope) GroupScope { return s.(GroupScope) }
+	checkGroup := func(op string) func(t *testing.T, got any) {
+		return func(t *testing.T, got any) {
+			t.Helper()
+			assertGroupFields(t, exampleGroup(scope, op), got.(*RunnerGroup))
+		}
+	}
+	accessIDs := map[string]func(*RunnerGroupRequest){
+		"repo": func(r *RunnerGroupRequest) { r.SelectedRepositoryIDs = []int64{32, 91} },
+		"org":  func(r *RunnerGroupRequest) { r.SelectedOrganizationIDs = []int64{32, 91} },
+	}[access]
+	return []specCall{
+		{"ListRunnerGroups", "list-self-hosted-runner-groups", http.StatusOK,
+			func(ctx context.Context, s Scope) (any, error) { return g(s).ListRunnerGroups(ctx, nil) },
+			func(t *testing.T, got any) {
+				t.Helper()
+				list := got.(*RunnerGroupList)
+				assertGroupListFields(t, exampleGroups(scope), list.RunnerGroups)
+				assert.Equal(t, 3, list.TotalCount, "total_count")
+			}},
+		{"CreateRunnerGroup", "create-self-hosted-runner-group", http.StatusCreated,
+			func(ctx context.Context, s Scope) (any, error) {
+				req := &RunnerGroupRequest{Name: "Expensive hardware runners", Visibility: GroupVisibilitySelected, RunnerIDs: []int64{9, 2}}
+				accessIDs(req) // the description's example body
+				return g(s).CreateRunnerGroup(ctx, req)
+			}, checkGroup("CreateRunnerGroup")},
+		{"GetRunnerGroup", "get-self-hosted-runner-group", http.StatusOK,
+			func(ctx context.Context, s Scope) (any, error) { return g(s).GetRunnerGroup(ctx, specGroupID) },
+			checkGroup("GetRunnerGroup")},
+		{"UpdateRunnerGroup", "update-self-hosted-runner-group", http.StatusOK,
+			func(ctx context.Context, s Scope) (any, error) {
+				return g(s).UpdateRunnerGroup(ctx, specGroupID, &RunnerGroupUpdate{Name: Ptr("Expensive hardware runners"), Visibility: Ptr(GroupVisibilitySelected)})
+			}, checkGroup("UpdateRunnerGroup")},
+		{"DeleteRunnerGroup", "delete-self-hosted-runner-group", http.StatusNoContent,
+			func(ctx context.Context, s Scope) (any, error) { return nil, g(s).DeleteRunnerGroup(ctx, specGroupID) }, nil},
+		{"ListRunnerGroupAccess", "list-" + access + "-access-to-self-hosted-runner-group", http.StatusOK,
+			func(ctx context.Context, s Scope) (any, error) {
+				return g(s).ListRunnerGroupAccess(ctx, specGroupID, nil)
+			},
+			func(t *testing.T, got any) {
+				t.Helper()
+				list := got.(*GroupAccessList)
+				assert.Equal(t, exampleAccess(scope), list.Access)
+				assert.Equal(t, 1, list.TotalCount, "total_count")
+			}},
+		{"SetRunnerGroupAccess", "set-" + access + "-access-to-self-hosted-runner-group", http.StatusNoContent,
+			func(ctx context.Context, s Scope) (any, error) {
+				return nil, g(s).SetRunnerGroupAccess(ctx, specGroupID, 32, 91)
+			}, nil},
+		{"AddRunnerGroupAccess", "add-" + access + "-access-to-self-hosted-runner-group", http.StatusNoContent,
+			func(ctx context.Context, s Scope) (any, error) {
+				return nil, g(s).AddRunnerGroupAccess(ctx, specGroupID, specAccessID)
+			}, nil},
+		{"RemoveRunnerGroupAccess", "remove-" + access + "-access-to-self-hosted-runner-group", http.StatusNoContent,
+			func(ctx context.Context, s Scope) (any, error) {
+				return nil, g(s).RemoveRunnerGroupAccess(ctx, specGroupID, specAccessID)
+			}, nil},
+		{"ListRunnerGroupRunners", "list-self-hosted-runners-in-group", http.StatusOK,
+			func(ctx context.Context, s Scope) (any, error) {
+				return g(s).ListRunnerGroupRunners(ctx, specGroupID, nil)
+			},
+			func(t *testing.T, got any) {
+				t.Helper()
+				list := got.(*RunnerList)
+				assert.Equal(t, specExampleRunnerPaginated(), list.Runners, "runners (example runner-paginated)")
+				assert.Equal(t, 2, list.TotalCount, "total_count")
+			}},
+		{"SetRunnerGroupRunners", "set-self-hosted-runners-in-group", http.StatusNoContent,
+			func(ctx context.Context, s Scope) (any, error) {
+				return nil, g(s).SetRunnerGroupRunners(ctx, specGroupID, 9, 2)
+			}, nil},
+		{"AddRunnerToGroup", "add-self-hosted-runner-to-group", http.StatusNoContent,
+			func(ctx context.Context, s Scope) (any, error) {
+				return nil, g(s).AddRunnerToGroup(ctx, specGroupID, specRunnerID)
+			}, nil},
+		{"RemoveRunnerFromGroup", "remove-self-hosted-runner-from-group", http.StatusNoContent,
+			func(ctx context.Context, s Scope) (any, error) {
+				return nil, g(s).RemoveRunnerFromGroup(ctx, specGroupID, specRunnerID)
+			}, nil},
+	}
+}
+
+// specAllCalls is every call at every scope that has it: the 12 runner calls
+// at each of the three scopes, then the 13 group calls at the enterprise and
+// the organization, one per operation of the description.
+func specAllCalls(labelName string) []specScopedCall {
+	var all []specScopedCall
+	for _, sc := range specScopes {
+		for _, call := range specCalls(labelName) {
+			all = append(all, specScopedCall{sc.name, sc.build, sc.params, call})
+		}
+	}
+	for _, sc := range specScopes[:2] { // enterprise and org: no repository groups
+		for _, call := range specGroupCalls(sc.name) {
+			all = append(all, specScopedCall{sc.name, sc.build, sc.params, call})
+		}
+	}
+	return all
+}
+
+func TestSchemaCallCounts(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "enterprise org repo", specScopes[0].name+" "+specScopes[1].name+" "+specScopes[2].name)
+	assert.Len(t, specCalls(specLabelName), 12, "Scope methods that send one request")
+	assert.Len(t, specGroupCalls("org"), 13, "GroupScope methods that send one request")
+	assert.Len(t, specAllCalls(specLabelName), specOperationCount)
+}
+
+// TestSchemaOperations calls each Scope method at each scope, and each
+// GroupScope method at each scope with groups, through a
 // transport that matches every request to an operation of the description,
 // and checks that this is a bijection: every operation reached exactly once,
 // by the method and scope its operation ID names, and no request unmatched.
@@ -526,61 +663,61 @@ func TestSchemaOperations(t *testing.T) {
 	require.NoError(t, err)
 
 	const labelName = "gpu/a b?#%" // one path segment, however it is spelt
-	calls := specCalls(labelName)
-	require.Len(t, calls, 12, "Scope methods that send one request")
 	hits := map[*specOp][]string{}
-	for _, sc := range specScopes {
-		for _, call := range calls {
-			who := sc.name + "." + call.method
-			before := len(rt.all())
-			_, err := call.call(context.Background(), sc.build(c))
-			assert.NoError(t, err, who)
-			reqs := rt.all()[before:]
-			if !assert.Len(t, reqs, 1, "%s: requests sent", who) {
-				continue
-			}
-			req := reqs[0]
-			if !assert.NoError(t, req.MatchErr, "%s: unmatched request", who) {
-				continue
-			}
-			op := req.Op
-			hits[op] = append(hits[op], who)
-			assert.True(t, wantOperationID(op.OperationID, call.stem, sc.name),
-				"%s reached %s (%s), want operation %s at scope %s", who, op, op.OperationID, call.stem, sc.name)
+	for _, call := range specAllCalls(labelName) {
+		who := call.String()
+		before := len(rt.all())
+		_, err := call.call(context.Background(), call.build(c))
+		assert.NoError(t, err, who)
+		reqs := rt.all()[before:]
+		if !assert.Len(t, reqs, 1, "%s: requests sent", who) {
+			continue
+		}
+		req := reqs[0]
+		if !assert.NoError(t, req.MatchErr, "%s: unmatched request", who) {
+			continue
+		}
+		op := req.Op
+		hits[op] = append(hits[op], who)
+		assert.True(t, wantOperationID(op.OperationID, call.stem, call.scope),
+			"%s reached %s (%s), want operation %s at scope %s", who, op, op.OperationID, call.stem, call.scope)
 
-			// The path parameters carry the values given, and match their schema.
-			want := maps.Clone(sc.params)
-			for _, p := range op.Parameters {
-				p = doc.parameter(t, p)
-				switch {
-				case p.In != "path":
-				case p.Name == "runner_id":
-					want[p.Name] = strconv.Itoa(specRunnerID)
-				case p.Name == "name":
-					want[p.Name] = labelName
-				}
-				if p.In == "path" && doc.schema(t, p.Schema).Type == "integer" {
-					_, err := strconv.ParseInt(req.Params[p.Name], 10, 64)
-					assert.NoError(t, err, "%s: path parameter %s=%q is not an integer", who, p.Name, req.Params[p.Name])
-				}
+		// The path parameters carry the values given, and match their schema.
+		want := maps.Clone(call.params)
+		for _, p := range op.Parameters {
+			p = doc.parameter(t, p)
+			switch {
+			case p.In != "path":
+			case p.Name == "runner_id":
+				want[p.Name] = strconv.Itoa(specRunnerID)
+			case p.Name == "name":
+				want[p.Name] = labelName
+			case p.Name == "runner_group_id":
+				want[p.Name] = strconv.Itoa(specGroupID)
+			case p.Name == "repository_id", p.Name == "org_id":
+				want[p.Name] = strconv.Itoa(specAccessID)
 			}
-			assert.Equal(t, want, req.Params, "%s: path parameters", who)
+			if p.In == "path" && doc.schema(t, p.Schema).Type == "integer" {
+				_, err := strconv.ParseInt(req.Params[p.Name], 10, 64)
+				assert.NoError(t, err, "%s: path parameter %s=%q is not an integer", who, p.Name, req.Params[p.Name])
+			}
+		}
+		assert.Equal(t, want, req.Params, "%s: path parameters", who)
 
-			// A body exactly when the operation takes one: JSON with the required properties.
-			if op.RequestBody == nil {
-				assert.Empty(t, req.Body, "%s: %s takes no body", who, op)
-				continue
-			}
-			media, ok := op.RequestBody.Content["application/json"]
-			require.True(t, ok, "%s: request body is not application/json", op)
-			ct, _, err := mime.ParseMediaType(req.ContentType)
-			assert.NoError(t, err, "%s: Content-Type", who)
-			assert.Equal(t, "application/json", ct, "%s: Content-Type", who)
-			var body map[string]any
-			if assert.NoError(t, json.Unmarshal(req.Body, &body), "%s: body %s", who, req.Body) {
-				for _, name := range doc.schema(t, media.Schema).Required {
-					assert.Contains(t, body, name, "%s: body %s lacks required %q", who, req.Body, name)
-				}
+		// A body exactly when the operation takes one: JSON with the required properties.
+		if op.RequestBody == nil {
+			assert.Empty(t, req.Body, "%s: %s takes no body", who, op)
+			continue
+		}
+		media, ok := op.RequestBody.Content["application/json"]
+		require.True(t, ok, "%s: request body is not application/json", op)
+		ct, _, err := mime.ParseMediaType(req.ContentType)
+		assert.NoError(t, err, "%s: Content-Type", who)
+		assert.Equal(t, "application/json", ct, "%s: Content-Type", who)
+		var body map[string]any
+		if assert.NoError(t, json.Unmarshal(req.Body, &body), "%s: body %s", who, req.Body) {
+			for _, name := range doc.schema(t, media.Schema).Required {
+				assert.Contains(t, body, name, "%s: body %s lacks required %q", who, req.Body, name)
 			}
 		}
 	}
@@ -600,22 +737,22 @@ func TestSchemaExamples(t *testing.T) {
 	rt := newSpecTransport(t, doc)
 	c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithBaseURL("http://127.0.0.1:1/"))
 	require.NoError(t, err)
-	for _, sc := range specScopes {
-		for _, call := range specCalls(specLabelName) {
-			t.Run(sc.name+"/"+call.method, func(t *testing.T) {
-				got, err := call.call(context.Background(), sc.build(c))
-				require.NoError(t, err)
-				if call.check != nil {
-					call.check(t, got)
-				}
-			})
-		}
+	calls := specAllCalls(specLabelName)
+	for _, call := range calls {
+		t.Run(call.scope+"/"+call.method, func(t *testing.T) {
+			got, err := call.call(context.Background(), call.build(c))
+			require.NoError(t, err)
+			if call.check != nil {
+				call.check(t, got)
+			}
+		})
 	}
 	// Each call was answered with the status the table expects.
-	calls := specCalls(specLabelName)
-	for i, req := range rt.all() {
+	reqs := rt.all()
+	require.Len(t, reqs, len(calls))
+	for i, req := range reqs {
 		require.NoError(t, req.MatchErr)
-		assert.Equal(t, calls[i%len(calls)].status, doc.success(t, req.Op).Status, "%s: success status", req.Op)
+		assert.Equal(t, calls[i].status, doc.success(t, req.Op).Status, "%s: success status", req.Op)
 	}
 }
 
@@ -733,12 +870,16 @@ func jsonFields(t reflect.Type) map[string]jsonField {
 
 // specModels maps the component schemas to the Go types that decode them.
 var specModels = map[string]reflect.Type{
-	"runner":               reflect.TypeFor[Runner](),
-	"runner-label":         reflect.TypeFor[Label](),
-	"runner-application":   reflect.TypeFor[RunnerApplication](),
-	"authentication-token": reflect.TypeFor[Token](),
-	"repository":           reflect.TypeFor[Repository](),
-	"simple-user":          reflect.TypeFor[User](),
+	"runner-groups-org":        reflect.TypeFor[RunnerGroup](),
+	"runner-groups-enterprise": reflect.TypeFor[RunnerGroup](),
+	"minimal-repository":       reflect.TypeFor[GroupAccess](),
+	"organization-simple":      reflect.TypeFor[GroupAccess](),
+	"runner":                   reflect.TypeFor[Runner](),
+	"runner-label":             reflect.TypeFor[Label](),
+	"runner-application":       reflect.TypeFor[RunnerApplication](),
+	"authentication-token":     reflect.TypeFor[Token](),
+	"repository":               reflect.TypeFor[Repository](),
+	"simple-user":              reflect.TypeFor[User](),
 }
 
 var timeType = reflect.TypeFor[time.Time]()
@@ -841,9 +982,10 @@ func (d *oaDoc) modelProblems(tb testing.TB, name string, s *oaSchema, t reflect
 	return problems
 }
 
-// TestSchemaRequestBodies checks our request body types against every
-// operation's request body schema: each required property exists under the
-// same JSON name and is always sent, and we send nothing the schema lacks.
+// TestSchemaRequestBodies checks our request body types against the request
+// body schema of every runner operation: each required property exists
+// under the same JSON name and is always sent, and we send nothing the
+// schema lacks. TestSchemaGroupRequestBodies checks the group operations'.
 func TestSchemaRequestBodies(t *testing.T) {
 	t.Parallel()
 	doc := loadSpec(t)
@@ -854,7 +996,7 @@ func TestSchemaRequestBodies(t *testing.T) {
 	}
 	checked := 0
 	for _, op := range doc.ops {
-		if op.RequestBody == nil {
+		if op.RequestBody == nil || isGroupOp(op) {
 			continue
 		}
 		var typ reflect.Type
@@ -888,6 +1030,219 @@ func TestSchemaRequestBodies(t *testing.T) {
 	assert.Equal(t, 9, checked, "operations with a request body (3 scopes x jitconfig, add, set)")
 }
 
+// isGroupOp reports whether op is a runner group operation.
+func isGroupOp(op *specOp) bool { return strings.Contains(op.Path, "/actions/runner-groups") }
+
+// union returns a schema with the properties of all of ss (a property's
+// schema is the first one's that has it), requiring what all of them
+// require: what one Go type must hold to model them all.
+func (d *oaDoc) union(tb testing.TB, ss ...*oaSchema) *oaSchema {
+	tb.Helper()
+	u := &oaSchema{Type: "object", Properties: map[string]*oaSchema{}}
+	for i, s := range ss {
+		s = d.schema(tb, s)
+		for name, p := range s.Properties {
+			if _, ok := u.Properties[name]; !ok {
+				u.Properties[name] = p
+			}
+		}
+		if i == 0 {
+			u.Required = slices.Clone(s.Required)
+		} else {
+			u.Required = slices.DeleteFunc(u.Required, func(r string) bool { return !slices.Contains(s.Required, r) })
+		}
+	}
+	return u
+}
+
+// specOpByID returns the operation with the operation ID id.
+func (d *oaDoc) specOpByID(tb testing.TB, id string) *specOp {
+	tb.Helper()
+	for _, op := range d.ops {
+		if op.OperationID == id {
+			return op
+		}
+	}
+	tb.Fatalf("no operation %s", id)
+	return nil
+}
+
+// bodySchema is the application/json request body schema of operation id.
+func (d *oaDoc) bodySchema(tb testing.TB, id string) *oaSchema {
+	tb.Helper()
+	op := d.specOpByID(tb, id)
+	require.NotNil(tb, op.RequestBody, id)
+	return d.schema(tb, op.RequestBody.Content["application/json"].Schema)
+}
+
+// valueProblem says how the JSON value v does not match schema s ("" when it does).
+func (d *oaDoc) valueProblem(tb testing.TB, s *oaSchema, v any) string {
+	tb.Helper()
+	s = d.schema(tb, s)
+	if v == nil {
+		if s.Nullable {
+			return ""
+		}
+		return "null where the schema is not nullable"
+	}
+	if len(s.Enum) > 0 && !slices.Contains(s.Enum, v) {
+		return fmt.Sprintf("%v is not one of %v", v, s.Enum)
+	}
+	ok := false
+	switch s.Type {
+	case "string":
+		_, ok = v.(string)
+	case "boolean":
+		_, ok = v.(bool)
+	case "integer":
+		f, isNum := v.(float64)
+		ok = isNum && f == float64(int64(f))
+	case "number":
+		_, ok = v.(float64)
+	case "object":
+		_, ok = v.(map[string]any)
+	case "array":
+		items, isArray := v.([]any)
+		if !isArray {
+			break
+		}
+		for i, item := range items {
+			if p := d.valueProblem(tb, s.Items, item); p != "" {
+				return fmt.Sprintf("[%d]: %s", i, p)
+			}
+		}
+		ok = true
+	}
+	if !ok {
+		return fmt.Sprintf("%#v is not a %s", v, s.Type)
+	}
+	return ""
+}
+
+// bodyProblems compares a JSON body sent with schema s: every property of s
+// is sent (the body was made with every field set), nothing else is, each
+// value matches its property, and every required property is there.
+func (d *oaDoc) bodyProblems(tb testing.TB, s *oaSchema, body []byte) []string {
+	tb.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		return []string{fmt.Sprintf("body %s: %v", body, err)}
+	}
+	var problems []string
+	for name, p := range s.Properties {
+		v, ok := m[name]
+		switch {
+		case !ok:
+			problems = append(problems, fmt.Sprintf("property %q is not sent", name))
+		default:
+			if pr := d.valueProblem(tb, p, v); pr != "" {
+				problems = append(problems, fmt.Sprintf("property %q: %s", name, pr))
+			}
+		}
+	}
+	for name := range m {
+		if _, ok := s.Properties[name]; !ok {
+			problems = append(problems, fmt.Sprintf("%q is sent, but is not a property", name))
+		}
+	}
+	for _, r := range s.Required {
+		if _, ok := m[r]; !ok {
+			problems = append(problems, fmt.Sprintf("required %q is not sent", r))
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+// TestSchemaGroupRequestBodies sends the body of every runner group
+// operation that takes one, at both scopes, with every field set, and
+// compares what went on the wire with the operation's body schema: every
+// property is one of our fields by its JSON name, we send nothing else, and
+// each value has the property's type. The body types are also checked
+// against the union of both scopes' schemas.
+func TestSchemaGroupRequestBodies(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	every := func(scope string) *RunnerGroupRequest {
+		r := &RunnerGroupRequest{Name: "n", Visibility: GroupVisibilitySelected, RunnerIDs: []int64{9, 2},
+			AllowsPublicRepositories: true, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}, NetworkConfigurationID: "nc"}
+		if scope == "org" {
+			r.SelectedRepositoryIDs = []int64{32, 91}
+		} else {
+			r.SelectedOrganizationIDs = []int64{32, 91}
+		}
+		return r
+	}
+	update := func(networkConfigurationID string) *RunnerGroupUpdate {
+		return &RunnerGroupUpdate{Name: Ptr("n"), Visibility: Ptr(GroupVisibilityAll), AllowsPublicRepositories: Ptr(true),
+			RestrictedToWorkflows: Ptr(true), SelectedWorkflows: &[]string{exampleWorkflow}, NetworkConfigurationID: Ptr(networkConfigurationID)}
+	}
+	type bodyCall struct {
+		name, stem string
+		call       func(context.Context, string, GroupScope) error
+	}
+	calls := []bodyCall{
+		{"create", "create-self-hosted-runner-group", func(ctx context.Context, scope string, g GroupScope) error {
+			return opErr(g.CreateRunnerGroup(ctx, every(scope)))
+		}},
+		{"update", "update-self-hosted-runner-group", func(ctx context.Context, _ string, g GroupScope) error {
+			return opErr(g.UpdateRunnerGroup(ctx, 2, update("nc")))
+		}},
+		{"update to null", "update-self-hosted-runner-group", func(ctx context.Context, _ string, g GroupScope) error {
+			return opErr(g.UpdateRunnerGroup(ctx, 2, update(""))) // network_configuration_id: null, which the schema allows
+		}},
+		{"set access", "set-{access}-access-to-self-hosted-runner-group", func(ctx context.Context, _ string, g GroupScope) error {
+			return g.SetRunnerGroupAccess(ctx, 2, 32, 91)
+		}},
+		{"set access to none", "set-{access}-access-to-self-hosted-runner-group", func(ctx context.Context, _ string, g GroupScope) error {
+			return g.SetRunnerGroupAccess(ctx, 2)
+		}},
+		{"set runners", "set-self-hosted-runners-in-group", func(ctx context.Context, _ string, g GroupScope) error {
+			return g.SetRunnerGroupRunners(ctx, 2, 9, 2)
+		}},
+	}
+	reached := map[*specOp]bool{}
+	for _, sc := range specScopes[:2] {
+		access := map[string]string{"org": "repo", "enterprise": "org"}[sc.name]
+		for _, bc := range calls {
+			rt := newSpecTransport(t, doc)
+			c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithBaseURL("http://127.0.0.1:1/"))
+			require.NoError(t, err)
+			who := sc.name + " " + bc.name
+			require.NoError(t, bc.call(t.Context(), sc.name, sc.build(c).(GroupScope)), who)
+			reqs := rt.all()
+			require.Len(t, reqs, 1, who)
+			op := reqs[0].Op
+			require.NotNil(t, op, who)
+			stem := strings.ReplaceAll(bc.stem, "{access}", access)
+			require.True(t, wantOperationID(op.OperationID, stem, sc.name), "%s reached %s", who, op.OperationID)
+			media := op.RequestBody.Content["application/json"]
+			assert.Empty(t, doc.bodyProblems(t, doc.schema(t, media.Schema), reqs[0].Body), "%s: %s vs the body schema of %s", who, reqs[0].Body, op.OperationID)
+			reached[op] = true
+		}
+	}
+	bodies := 0
+	for _, op := range doc.ops {
+		if isGroupOp(op) && op.RequestBody != nil {
+			bodies++
+			assert.True(t, reached[op], "%s takes a body that no call sent", op.OperationID)
+		}
+	}
+	assert.Equal(t, 8, bodies, "group operations with a body (2 scopes x create, update, set access, set runners)")
+
+	// The Go body types hold both scopes' properties, under their JSON names.
+	for _, tc := range []struct {
+		typ reflect.Type
+		ids []string
+	}{
+		{reflect.TypeFor[groupCreateBody](), []string{"actions/create-self-hosted-runner-group-for-org", "enterprise-admin/create-self-hosted-runner-group-for-enterprise"}},
+		{reflect.TypeFor[groupUpdateBody](), []string{"actions/update-self-hosted-runner-group-for-org", "enterprise-admin/update-self-hosted-runner-group-for-enterprise"}},
+	} {
+		u := doc.union(t, doc.bodySchema(t, tc.ids[0]), doc.bodySchema(t, tc.ids[1]))
+		assert.Empty(t, doc.modelProblems(t, strings.Join(tc.ids, "+"), u, tc.typ, nil), "%s", tc.typ)
+	}
+}
+
 // TestSchemaResponseModels checks our models against the response schemas:
 // every property has a field with the same JSON name and a type that holds
 // it, or is listed in specLeftOut with the reason; specLeftOut has no stale
@@ -912,12 +1267,28 @@ func TestSchemaResponseModels(t *testing.T) {
 		{"actions_runner_labels", labels.Content[mediaType].Schema, reflect.TypeFor[labelList]()},
 		{"actions_runner_labels_readonly", labelsRO.Content[mediaType].Schema, reflect.TypeFor[labelList]()},
 	}
-	for _, op := range doc.ops { // the list of runners is an inline schema of each list operation
-		if op.Method == http.MethodGet && strings.HasSuffix(op.Path, "/actions/runners") {
+	for _, op := range doc.ops { // the lists are inline schemas of each list operation
+		switch {
+		case op.Method != http.MethodGet:
+		case strings.HasSuffix(op.Path, "/actions/runners"), strings.HasSuffix(op.Path, "/{runner_group_id}/runners"):
 			models = append(models, model{op.OperationID, doc.success(t, op).Media.Schema, reflect.TypeFor[RunnerList]()})
+		case strings.HasSuffix(op.Path, "/actions/runner-groups"):
+			models = append(models, model{op.OperationID, doc.success(t, op).Media.Schema, reflect.TypeFor[RunnerGroupList]()})
 		}
 	}
-	require.Len(t, models, 10)
+	// RunnerGroup models both scopes' groups, and groupAccessPage both
+	// scopes' access lists: each is checked against the union of the two.
+	const (
+		orgAccessList        = "actions/list-repo-access-to-self-hosted-runner-group-in-org"
+		enterpriseAccessList = "enterprise-admin/list-org-access-to-self-hosted-runner-group-in-enterprise"
+	)
+	models = append(models,
+		model{"runner-groups-org+runner-groups-enterprise",
+			doc.union(t, doc.Components.Schemas["runner-groups-org"], doc.Components.Schemas["runner-groups-enterprise"]), reflect.TypeFor[RunnerGroup]()},
+		model{orgAccessList + "+" + enterpriseAccessList,
+			doc.union(t, doc.success(t, doc.specOpByID(t, orgAccessList)).Media.Schema, doc.success(t, doc.specOpByID(t, enterpriseAccessList)).Media.Schema),
+			reflect.TypeFor[groupAccessPage]()})
+	require.Len(t, models, 16)
 	used := map[string]bool{}
 	for _, m := range models {
 		require.NotNil(t, m.schema, m.name)
@@ -937,7 +1308,9 @@ func TestSchemaResponseModels(t *testing.T) {
 	// Every operation answers with one of the schemas checked above, or with no body.
 	checked := map[string]bool{}
 	for _, m := range models {
-		checked[m.name] = true
+		for _, name := range strings.Split(m.name, "+") {
+			checked[name] = true
+		}
 	}
 	for _, op := range doc.ops {
 		ok := doc.success(t, op)
@@ -970,11 +1343,20 @@ func TestSchemaPartialModels(t *testing.T) {
 	for name, want := range map[string][]string{
 		"repository":  {"id", "node_id", "name", "full_name", "private", "html_url", "owner"},
 		"simple-user": {"login", "id"},
+		// GroupAccess keeps these of a repository, or of an organization.
+		"minimal-repository":  {"id", "node_id", "name", "full_name"},
+		"organization-simple": {"id", "node_id", "login"},
 	} {
 		s := doc.Components.Schemas[name]
 		require.NotNil(t, s, name)
 		typ := specModels[name]
 		fields := jsonFields(typ)
+		if name == "minimal-repository" || name == "organization-simple" {
+			// What a GroupAccess is decoded from, the fields of this kind of member.
+			typ = reflect.TypeFor[groupAccessJSON]()
+			fields = jsonFields(typ)
+			maps.DeleteFunc(fields, func(prop string, _ jsonField) bool { return !slices.Contains(want, prop) })
+		}
 		for _, prop := range want {
 			assert.Contains(t, fields, prop, "%s: %s lacks %q", name, typ, prop)
 		}
@@ -985,6 +1367,11 @@ func TestSchemaPartialModels(t *testing.T) {
 			}
 		}
 	}
+	for prop := range jsonFields(reflect.TypeFor[groupAccessJSON]()) {
+		_, repo := doc.Components.Schemas["minimal-repository"].Properties[prop]
+		_, org := doc.Components.Schemas["organization-simple"].Properties[prop]
+		assert.True(t, repo || org, "groupAccessJSON decodes %q, which neither member schema has", prop)
+	}
 }
 
 // TestSchemaEnums checks our string constants against the schema enums.
@@ -994,6 +1381,20 @@ func TestSchemaEnums(t *testing.T) {
 	assert.ElementsMatch(t, []any{string(LabelReadOnly), string(LabelCustom)}, doc.Components.Schemas["runner-label"].Properties["type"].Enum, "runner-label.type")
 	assert.ElementsMatch(t, []any{"all", "selected"}, doc.Components.Schemas["authentication-token"].Properties["repository_selection"].Enum,
 		"authentication-token.repository_selection (documented on Token.RepositorySelection)")
+	// The group visibilities: "private" at organization scope only, as the
+	// requests are checked.
+	org := []any{string(GroupVisibilityAll), string(GroupVisibilitySelected), string(GroupVisibilityPrivate)}
+	for id, want := range map[string][]any{
+		"actions/create-self-hosted-runner-group-for-org":                 org,
+		"actions/update-self-hosted-runner-group-for-org":                 org,
+		"enterprise-admin/create-self-hosted-runner-group-for-enterprise": org[:2],
+		"enterprise-admin/update-self-hosted-runner-group-for-enterprise": org[:2],
+	} {
+		assert.ElementsMatch(t, want, doc.bodySchema(t, id).Properties["visibility"].Enum, "%s visibility", id)
+		_, scope, _ := strings.Cut(id, "-for-")
+		err := map[string]*groupKind{"org": orgGroups, "enterprise": enterpriseGroups}[scope].checkVisibility(GroupVisibilityPrivate)
+		assert.Equal(t, len(want) == 3, err == nil, "%s: private allowed", id)
+	}
 }
 
 // TestSchemaModelChecker shows that the checks above fail where they should.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -53,7 +54,8 @@ type scopeOp struct {
 // opErr drops an operation's result and keeps its error.
 func opErr[T any](_ T, err error) error { return err }
 
-func firstRunnerErr(seq iter.Seq2[*Runner, error]) error {
+// firstErr walks seq and returns its first error.
+func firstErr[T any](seq iter.Seq2[T, error]) error {
 	for _, err := range seq {
 		if err != nil {
 			return err
@@ -65,7 +67,7 @@ func firstRunnerErr(seq iter.Seq2[*Runner, error]) error {
 // everyScopeOp is every Scope method, called with valid arguments.
 var everyScopeOp = []scopeOp{
 	{"ListRunners", func(ctx context.Context, s Scope) error { return opErr(s.ListRunners(ctx, nil)) }},
-	{"AllRunners", func(ctx context.Context, s Scope) error { return firstRunnerErr(s.AllRunners(ctx, nil)) }},
+	{"AllRunners", func(ctx context.Context, s Scope) error { return firstErr(s.AllRunners(ctx, nil)) }},
 	{"GetRunner", func(ctx context.Context, s Scope) error { return opErr(s.GetRunner(ctx, 23)) }},
 	{"DeleteRunner", func(ctx context.Context, s Scope) error { return s.DeleteRunner(ctx, 23) }},
 	{"ListRunnerApplications", func(ctx context.Context, s Scope) error { return opErr(s.ListRunnerApplications(ctx)) }},
@@ -82,25 +84,62 @@ var everyScopeOp = []scopeOp{
 	{"RemoveLabel", func(ctx context.Context, s Scope) error { return opErr(s.RemoveLabel(ctx, 23, "gpu")) }},
 }
 
+// everyGroupOp is every GroupScope method that Scope lacks, called with
+// valid arguments.
+var everyGroupOp = []struct {
+	name string
+	call func(context.Context, GroupScope) error
+}{
+	{"ListRunnerGroups", func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroups(ctx, nil)) }},
+	{"AllRunnerGroups", func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroups(ctx, nil)) }},
+	{"GetRunnerGroup", func(ctx context.Context, g GroupScope) error { return opErr(g.GetRunnerGroup(ctx, 2)) }},
+	{"CreateRunnerGroup", func(ctx context.Context, g GroupScope) error {
+		return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n"}))
+	}},
+	{"UpdateRunnerGroup", func(ctx context.Context, g GroupScope) error {
+		return opErr(g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n")}))
+	}},
+	{"DeleteRunnerGroup", func(ctx context.Context, g GroupScope) error { return g.DeleteRunnerGroup(ctx, 2) }},
+	{"ListRunnerGroupRunners", func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupRunners(ctx, 2, nil)) }},
+	{"AllRunnerGroupRunners", func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupRunners(ctx, 2, nil)) }},
+	{"SetRunnerGroupRunners", func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupRunners(ctx, 2, 23) }},
+	{"AddRunnerToGroup", func(ctx context.Context, g GroupScope) error { return g.AddRunnerToGroup(ctx, 2, 23) }},
+	{"RemoveRunnerFromGroup", func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerFromGroup(ctx, 2, 23) }},
+	{"ListRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupAccess(ctx, 2, nil)) }},
+	{"AllRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupAccess(ctx, 2, nil)) }},
+	{"SetRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupAccess(ctx, 2, 32) }},
+	{"AddRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return g.AddRunnerGroupAccess(ctx, 2, 32) }},
+	{"RemoveRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerGroupAccess(ctx, 2, 32) }},
+}
+
 func TestValidationScopeNames(t *testing.T) {
 	t.Parallel()
 	bad := []string{"", "a/b", "/", ".", ".."}
 	type badScope struct {
-		name  string
-		build func(*Client) Scope
+		name   string
+		build  func(*Client) Scope
+		groups bool // a GroupScope: the group operations are checked too
 	}
 	var scopes []badScope
 	for _, b := range bad {
 		q := strconv.Quote(b)
 		scopes = append(scopes,
-			badScope{"enterprise " + q, func(c *Client) Scope { return c.Enterprise(b) }},
-			badScope{"org " + q, func(c *Client) Scope { return c.Org(b) }},
-			badScope{"owner " + q, func(c *Client) Scope { return c.Repo(b, "octo-repo") }},
-			badScope{"repo " + q, func(c *Client) Scope { return c.Repo("octo-org", b) }},
+			badScope{"enterprise " + q, func(c *Client) Scope { return c.Enterprise(b) }, true},
+			badScope{"org " + q, func(c *Client) Scope { return c.Org(b) }, true},
+			badScope{"owner " + q, func(c *Client) Scope { return c.Repo(b, "octo-repo") }, false},
+			badScope{"repo " + q, func(c *Client) Scope { return c.Repo("octo-org", b) }, false},
 		)
 	}
+	var groupOps []scopeOp
+	for _, op := range everyGroupOp {
+		groupOps = append(groupOps, scopeOp{op.name, func(ctx context.Context, s Scope) error { return op.call(ctx, s.(GroupScope)) }})
+	}
 	for _, sc := range scopes {
-		for _, op := range everyScopeOp {
+		ops := everyScopeOp
+		if sc.groups {
+			ops = append(slices.Clone(ops), groupOps...)
+		}
+		for _, op := range ops {
 			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
@@ -456,4 +495,138 @@ func TestValidationErrorText(t *testing.T) {
 	var apiErr *Error
 	require.True(t, errors.As(err, &apiErr))
 	assert.NotEmpty(t, apiErr.Message)
+}
+
+// TestValidationGroups: every bad input to a group operation is
+// ErrInvalidArgument, with nothing sent (a bad scope name:
+// TestValidationScopeNames).
+func TestValidationGroups(t *testing.T) {
+	t.Parallel()
+	type badCall struct {
+		name string
+		call func(context.Context, GroupScope) error
+	}
+	var both []badCall // bad at both scopes
+	for _, id := range []int64{0, -1} {
+		n := strconv.FormatInt(id, 10)
+		both = append(both,
+			badCall{"GetRunnerGroup group " + n, func(ctx context.Context, g GroupScope) error { return opErr(g.GetRunnerGroup(ctx, id)) }},
+			badCall{"UpdateRunnerGroup group " + n, func(ctx context.Context, g GroupScope) error {
+				return opErr(g.UpdateRunnerGroup(ctx, id, &RunnerGroupUpdate{Name: Ptr("n")}))
+			}},
+			badCall{"DeleteRunnerGroup group " + n, func(ctx context.Context, g GroupScope) error { return g.DeleteRunnerGroup(ctx, id) }},
+			badCall{"ListRunnerGroupRunners group " + n, func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupRunners(ctx, id, nil)) }},
+			badCall{"AllRunnerGroupRunners group " + n, func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupRunners(ctx, id, nil)) }},
+			badCall{"SetRunnerGroupRunners group " + n, func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupRunners(ctx, id, 23) }},
+			badCall{"SetRunnerGroupRunners runner " + n, func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupRunners(ctx, 2, 23, id) }},
+			badCall{"AddRunnerToGroup group " + n, func(ctx context.Context, g GroupScope) error { return g.AddRunnerToGroup(ctx, id, 23) }},
+			badCall{"AddRunnerToGroup runner " + n, func(ctx context.Context, g GroupScope) error { return g.AddRunnerToGroup(ctx, 2, id) }},
+			badCall{"RemoveRunnerFromGroup group " + n, func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerFromGroup(ctx, id, 23) }},
+			badCall{"RemoveRunnerFromGroup runner " + n, func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerFromGroup(ctx, 2, id) }},
+			badCall{"ListRunnerGroupAccess group " + n, func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupAccess(ctx, id, nil)) }},
+			badCall{"AllRunnerGroupAccess group " + n, func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupAccess(ctx, id, nil)) }},
+			badCall{"SetRunnerGroupAccess group " + n, func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupAccess(ctx, id, 32) }},
+			badCall{"SetRunnerGroupAccess access " + n, func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupAccess(ctx, 2, id, 32) }},
+			badCall{"AddRunnerGroupAccess group " + n, func(ctx context.Context, g GroupScope) error { return g.AddRunnerGroupAccess(ctx, id, 32) }},
+			badCall{"AddRunnerGroupAccess access " + n, func(ctx context.Context, g GroupScope) error { return g.AddRunnerGroupAccess(ctx, 2, id) }},
+			badCall{"RemoveRunnerGroupAccess group " + n, func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerGroupAccess(ctx, id, 32) }},
+			badCall{"RemoveRunnerGroupAccess access " + n, func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerGroupAccess(ctx, 2, id) }},
+			badCall{"CreateRunnerGroup runner " + n, func(ctx context.Context, g GroupScope) error {
+				return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n", RunnerIDs: []int64{9, id}}))
+			}},
+		)
+	}
+	for _, o := range []ListOptions{{PerPage: -1}, {PerPage: 101}, {Page: -1}, {Page: -1, PerPage: 10}} {
+		n := fmt.Sprintf("%+v", o)
+		both = append(both,
+			badCall{"ListRunnerGroups " + n, func(ctx context.Context, g GroupScope) error {
+				return opErr(g.ListRunnerGroups(ctx, &ListRunnerGroupsOptions{VisibleTo: "r", ListOptions: o}))
+			}},
+			badCall{"AllRunnerGroups " + n, func(ctx context.Context, g GroupScope) error {
+				return firstErr(g.AllRunnerGroups(ctx, &ListRunnerGroupsOptions{ListOptions: o}))
+			}},
+			badCall{"ListRunnerGroupRunners " + n, func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupRunners(ctx, 2, &o)) }},
+			badCall{"AllRunnerGroupRunners " + n, func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupRunners(ctx, 2, &o)) }},
+			badCall{"ListRunnerGroupAccess " + n, func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupAccess(ctx, 2, &o)) }},
+			badCall{"AllRunnerGroupAccess " + n, func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupAccess(ctx, 2, &o)) }},
+		)
+	}
+	var nilCtx context.Context // refused by every operation
+	for _, op := range everyGroupOp {
+		both = append(both, badCall{op.name + " nil context", func(_ context.Context, g GroupScope) error { return op.call(nilCtx, g) }})
+	}
+	both = append(both,
+		badCall{"CreateRunnerGroup nil", func(ctx context.Context, g GroupScope) error { return opErr(g.CreateRunnerGroup(ctx, nil)) }},
+		badCall{"CreateRunnerGroup no name", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Visibility: GroupVisibilityAll}))
+		}},
+		badCall{"UpdateRunnerGroup nil", func(ctx context.Context, g GroupScope) error { return opErr(g.UpdateRunnerGroup(ctx, 2, nil)) }},
+		badCall{"UpdateRunnerGroup empty name", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("")}))
+		}},
+	)
+	org := []badCall{
+		{"UpdateRunnerGroup without Name", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Visibility: Ptr(GroupVisibilityAll)}))
+		}},
+		{"UpdateRunnerGroup empty", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{}))
+		}},
+		{"CreateRunnerGroup SelectedOrganizationIDs", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n", Visibility: GroupVisibilitySelected, SelectedOrganizationIDs: []int64{32}}))
+		}},
+		{"CreateRunnerGroup repository 0", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n", SelectedRepositoryIDs: []int64{32, 0}}))
+		}},
+	}
+	enterprise := []badCall{
+		{"CreateRunnerGroup private", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n", Visibility: GroupVisibilityPrivate}))
+		}},
+		{"UpdateRunnerGroup private", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Visibility: Ptr(GroupVisibilityPrivate)}))
+		}},
+		{"CreateRunnerGroup SelectedRepositoryIDs", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n", Visibility: GroupVisibilitySelected, SelectedRepositoryIDs: []int64{32}}))
+		}},
+		{"CreateRunnerGroup organization -1", func(ctx context.Context, g GroupScope) error {
+			return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n", SelectedOrganizationIDs: []int64{-1}}))
+		}},
+	}
+	for _, sc := range groupScopes {
+		cases := append(slices.Clone(both), org...)
+		if sc.name == "enterprise" {
+			cases = append(slices.Clone(both), enterprise...)
+		}
+		for _, tc := range cases {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newNoRequestClient(t)
+				assertRejectedBeforeSending(t, tc.call(t.Context(), sc.build(c)), rec)
+			})
+		}
+	}
+}
+
+// TestValidationGroupRequestsNotModified: the caller's request, update and
+// ID lists are left as they were, and what was sent is what was checked.
+func TestValidationGroupRequestsNotModified(t *testing.T) {
+	t.Parallel()
+	c, rec := newTestClient(t, respond(t, http.StatusCreated, "runner_group_org.json"))
+	ids := []int64{32, 91}
+	req := &RunnerGroupRequest{Name: "n", SelectedRepositoryIDs: ids, RunnerIDs: []int64{9}, SelectedWorkflows: []string{"w"}}
+	want := *req
+	_, err := c.Org("octo-org").CreateRunnerGroup(t.Context(), req)
+	require.NoError(t, err)
+	rec.only(t)
+	assert.Equal(t, want, *req)
+
+	workflows := []string{"w"}
+	upd := &RunnerGroupUpdate{Name: Ptr("n"), SelectedWorkflows: &workflows, NetworkConfigurationID: Ptr("")}
+	c, _ = newTestClient(t, respond(t, http.StatusOK, "runner_group_org.json"))
+	_, err = c.Org("octo-org").UpdateRunnerGroup(t.Context(), 2, upd)
+	require.NoError(t, err)
+	assert.Equal(t, "n", *upd.Name)
+	assert.Equal(t, []string{"w"}, *upd.SelectedWorkflows)
+	assert.Empty(t, *upd.NetworkConfigurationID)
 }

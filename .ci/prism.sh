@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Prism conformance test (prism_test.go, build tag "prism"): the
 # client against a Stoplight Prism mock of GitHub's OpenAPI description of the
-# self-hosted runner endpoints (testdata/openapi/runners.api.github.com.json).
+# self-hosted runner and runner group endpoints
+# (testdata/openapi/runners.api.github.com.json).
 #
 #   .ci/prism.sh
 #

@@ -1,0 +1,588 @@
+package runners
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// groupTestScope is one of the two scopes with runner groups, with what its
+// requests must carry.
+type groupTestScope struct {
+	name     string // "enterprise" or "org", as in specScopes
+	build    func(*Client) GroupScope
+	prefix   string // the escaped path prefix
+	access   string // the access list's path segment
+	idsField string // the JSON name of the access IDs
+	// The fixtures (GitHub's examples) each operation answers with.
+	getFixture, createFixture, updateFixture, listFixture, accessFixture string
+}
+
+var groupScopes = []groupTestScope{
+	{"enterprise", func(c *Client) GroupScope { return c.Enterprise("acme") }, "/enterprises/acme", "organizations", "selected_organization_ids",
+		"runner_group_enterprise.json", "runner_group_enterprise.json", "runner_group_enterprise_update.json", "runner_groups_enterprise.json", "group_access_organizations.json"},
+	{"org", func(c *Client) GroupScope { return c.Org("octo-org") }, "/orgs/octo-org", "repositories", "selected_repository_ids",
+		"runner_group_org_item.json", "runner_group_org.json", "runner_group_org.json", "runner_groups_org.json", "group_access_repositories.json"},
+}
+
+// ---- GitHub's examples as Go values (the fixtures are copies of them) ----
+
+const exampleWorkflow = "octo-org/octo-repo/.github/workflows/deploy.yaml@refs/heads/main"
+const exampleNetworkConfigurationID = "EC486D5D793175D7E3B29C27318D5C1AAE49A7833FC85F2E82C3D2C54AC7D3BA"
+
+// exampleGroups is example runner-groups-org or runner-groups-enterprise.
+func exampleGroups(scope string) []*RunnerGroup {
+	if scope == "org" {
+		const u = "https://api.github.com/orgs/octo-org/actions/runner_groups/"
+		return []*RunnerGroup{
+			{ID: 1, Name: "Default", Visibility: GroupVisibilityAll, Default: true, RunnersURL: u + "1/runners",
+				AllowsPublicRepositories: true, SelectedWorkflows: []string{}},
+			{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected, SelectedRepositoriesURL: u + "2/repositories",
+				RunnersURL: u + "2/runners", Inherited: true, AllowsPublicRepositories: true, RestrictedToWorkflows: true,
+				SelectedWorkflows: []string{exampleWorkflow}, WorkflowRestrictionsReadOnly: true},
+			{ID: 3, Name: "expensive-hardware", Visibility: GroupVisibilityPrivate, RunnersURL: u + "3/runners",
+				AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}},
+		}
+	}
+	const u = "https://api.github.com/enterprises/octo-corp/actions/runner_groups/"
+	return []*RunnerGroup{
+		{ID: 1, Name: "Default", Visibility: GroupVisibilityAll, Default: true, RunnersURL: u + "1/runners", SelectedWorkflows: []string{}},
+		{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected, SelectedOrganizationsURL: u + "2/organizations",
+			RunnersURL: u + "2/runners", AllowsPublicRepositories: true, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}},
+		// "private" at enterprise scope, as GitHub's example has it: kept as sent.
+		{ID: 3, Name: "expensive-hardware", Visibility: GroupVisibilityPrivate, RunnersURL: u + "3/runners",
+			AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}},
+	}
+}
+
+// exampleGroup is the group a get, create or update answers with: example
+// runner-group-item (org get), runner-group (org create and update),
+// runner-group-enterprise (enterprise get and create) or
+// runner-group-update-enterprise (enterprise update). The examples mix
+// runner_groups and runner-groups in their URLs.
+func exampleGroup(scope, op string) *RunnerGroup {
+	if scope == "org" {
+		const u = "https://api.github.com/orgs/octo-org/actions/runner_groups/2/"
+		g := &RunnerGroup{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected,
+			SelectedRepositoriesURL: u + "repositories", RunnersURL: u + "runners", HostedRunnersURL: u + "hosted-runners",
+			NetworkConfigurationID: exampleNetworkConfigurationID, AllowsPublicRepositories: true, RestrictedToWorkflows: true,
+			SelectedWorkflows: []string{exampleWorkflow}}
+		if op != "GetRunnerGroup" {
+			g.SelectedRepositoriesURL = "https://api.github.com/orgs/octo-org/actions/runner-groups/2/repositories"
+		}
+		return g
+	}
+	const u = "https://api.github.com/enterprises/octo-corp/actions/runner-groups/2/"
+	if op == "UpdateRunnerGroup" {
+		return &RunnerGroup{ID: 2, Name: "Expensive hardware runners", Visibility: GroupVisibilitySelected,
+			SelectedOrganizationsURL: u + "organizations", RunnersURL: u + "runners",
+			HostedRunnersURL:       "https://api.github.com/enterprises/octo-corp/actions/runner_groups/2/hosted-runners",
+			NetworkConfigurationID: exampleNetworkConfigurationID, AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}}
+	}
+	return &RunnerGroup{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected,
+		SelectedOrganizationsURL: u + "organizations", RunnersURL: u + "runners", HostedRunnersURL: u + "hosted-runners",
+		NetworkConfigurationID: exampleNetworkConfigurationID, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}}
+}
+
+// exampleAccess is example minimal-repository-paginated (org) or
+// organization-targets (enterprise), whose organization carries a
+// repository's node_id.
+func exampleAccess(scope string) []*GroupAccess {
+	if scope == "org" {
+		return []*GroupAccess{{ID: 1296269, NodeID: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", Name: "Hello-World", FullName: "octocat/Hello-World"}}
+	}
+	return []*GroupAccess{{ID: 161335, NodeID: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", Name: "octocat"}}
+}
+
+// assertGroupFields compares runner groups field by field.
+func assertGroupFields(t *testing.T, want, got *RunnerGroup) {
+	t.Helper()
+	require.NotNil(t, got, "runner group")
+	assert.Equal(t, want.ID, got.ID, "ID")
+	assert.Equal(t, want.Name, got.Name, "Name")
+	assert.Equal(t, want.Visibility, got.Visibility, "Visibility")
+	assert.Equal(t, want.Default, got.Default, "Default")
+	assert.Equal(t, want.Inherited, got.Inherited, "Inherited")
+	assert.Equal(t, want.AllowsPublicRepositories, got.AllowsPublicRepositories, "AllowsPublicRepositories")
+	assert.Equal(t, want.RestrictedToWorkflows, got.RestrictedToWorkflows, "RestrictedToWorkflows")
+	assert.Equal(t, want.SelectedWorkflows, got.SelectedWorkflows, "SelectedWorkflows")
+	assert.Equal(t, want.RunnersURL, got.RunnersURL, "RunnersURL")
+	assert.Equal(t, want.SelectedRepositoriesURL, got.SelectedRepositoriesURL, "SelectedRepositoriesURL")
+	assert.Equal(t, want.SelectedOrganizationsURL, got.SelectedOrganizationsURL, "SelectedOrganizationsURL")
+	assert.Equal(t, want.InheritedAllowsPublicRepositories, got.InheritedAllowsPublicRepositories, "InheritedAllowsPublicRepositories")
+	assert.Equal(t, want.WorkflowRestrictionsReadOnly, got.WorkflowRestrictionsReadOnly, "WorkflowRestrictionsReadOnly")
+	assert.Equal(t, want.HostedRunnersURL, got.HostedRunnersURL, "HostedRunnersURL")
+	assert.Equal(t, want.NetworkConfigurationID, got.NetworkConfigurationID, "NetworkConfigurationID")
+	assert.Equal(t, want, got, "the whole group")
+}
+
+func assertGroupListFields(t *testing.T, want, got []*RunnerGroup) {
+	t.Helper()
+	require.Len(t, got, len(want), "runner groups")
+	for i := range want {
+		assertGroupFields(t, want[i], got[i])
+	}
+}
+
+// ---- one request per operation, at both scopes -----------------------------
+
+// groupCase is one group operation called with valid input, and the one
+// request it must send.
+type groupCase struct {
+	name    string
+	call    func(ctx context.Context, g GroupScope) (any, error)
+	status  int
+	fixture func(sc groupTestScope) string // the answer's body; "" for none
+	link    string                         // the answer's Link header
+	method  string
+	path    func(sc groupTestScope) string // after the scope's prefix
+	query   string
+	body    func(sc groupTestScope) string // the JSON body; nil for none
+	check   func(t *testing.T, sc groupTestScope, got any)
+}
+
+func noFixture(groupTestScope) string { return "" }
+
+func fixed(s string) func(groupTestScope) string { return func(groupTestScope) string { return s } }
+
+// runGroupCases runs each case at both scopes against a fresh server.
+func runGroupCases(t *testing.T, cases []groupCase) {
+	t.Helper()
+	for _, sc := range groupScopes {
+		for _, tc := range cases {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				answer := respond(t, tc.status, tc.fixture(sc))
+				c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+					if tc.link != "" {
+						w.Header().Set("Link", tc.link)
+					}
+					answer(w, r)
+				})
+				got, err := tc.call(t.Context(), sc.build(c))
+				require.NoError(t, err)
+				body := ""
+				if tc.body != nil {
+					body = tc.body(sc)
+				}
+				assertOpRequest(t, rec, tc.method, sc.prefix+tc.path(sc), tc.query, body)
+				if tc.check != nil {
+					tc.check(t, sc, got)
+				}
+			})
+		}
+	}
+}
+
+func TestGroupOperations(t *testing.T) {
+	t.Parallel()
+	checkGroup := func(op string) func(t *testing.T, sc groupTestScope, got any) {
+		return func(t *testing.T, sc groupTestScope, got any) {
+			t.Helper()
+			assertGroupFields(t, exampleGroup(sc.name, op), got.(*RunnerGroup))
+		}
+	}
+	checkList := func(wantNext int) func(t *testing.T, sc groupTestScope, got any) {
+		return func(t *testing.T, sc groupTestScope, got any) {
+			t.Helper()
+			list := got.(*RunnerGroupList)
+			assert.Equal(t, 3, list.TotalCount, "TotalCount")
+			assert.Equal(t, wantNext, list.NextPage, "NextPage")
+			assertGroupListFields(t, exampleGroups(sc.name), list.RunnerGroups)
+		}
+	}
+	listFixture := func(sc groupTestScope) string { return sc.listFixture }
+	runGroupCases(t, []groupCase{
+		{name: "ListRunnerGroups nil options", status: http.StatusOK, fixture: listFixture, method: http.MethodGet,
+			call:  func(ctx context.Context, g GroupScope) (any, error) { return g.ListRunnerGroups(ctx, nil) },
+			path:  fixed("/actions/runner-groups"),
+			check: checkList(0)},
+		{name: "ListRunnerGroups options and Link", status: http.StatusOK, fixture: listFixture, link: fixtureLinkNextLast, method: http.MethodGet,
+			call: func(ctx context.Context, g GroupScope) (any, error) {
+				return g.ListRunnerGroups(ctx, &ListRunnerGroupsOptions{ListOptions: ListOptions{Page: 2, PerPage: 3}})
+			},
+			path: fixed("/actions/runner-groups"), query: "page=2&per_page=3",
+			check: checkList(3)},
+		{name: "GetRunnerGroup", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.getFixture }, method: http.MethodGet,
+			call:  func(ctx context.Context, g GroupScope) (any, error) { return g.GetRunnerGroup(ctx, 2) },
+			path:  fixed("/actions/runner-groups/2"),
+			check: checkGroup("GetRunnerGroup")},
+		{name: "CreateRunnerGroup name only", status: http.StatusCreated, fixture: func(sc groupTestScope) string { return sc.createFixture }, method: http.MethodPost,
+			call: func(ctx context.Context, g GroupScope) (any, error) {
+				return g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "octo-runner-group"})
+			},
+			path: fixed("/actions/runner-groups"),
+			// An empty Visibility is not sent: GitHub's default applies.
+			body:  fixed(`{"name":"octo-runner-group","allows_public_repositories":false,"restricted_to_workflows":false}`),
+			check: checkGroup("CreateRunnerGroup")},
+		{name: "CreateRunnerGroup every field", status: http.StatusCreated, fixture: func(sc groupTestScope) string { return sc.createFixture }, method: http.MethodPost,
+			call: func(ctx context.Context, g GroupScope) (any, error) {
+				req := &RunnerGroupRequest{Name: "octo-runner-group", Visibility: GroupVisibilitySelected, RunnerIDs: []int64{9, 2},
+					AllowsPublicRepositories: true, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}, NetworkConfigurationID: "nc-1"}
+				if _, ok := g.(*OrgService); ok {
+					req.SelectedRepositoryIDs = []int64{32, 91}
+				} else {
+					req.SelectedOrganizationIDs = []int64{32, 91}
+				}
+				return g.CreateRunnerGroup(ctx, req)
+			},
+			path: fixed("/actions/runner-groups"),
+			body: func(sc groupTestScope) string {
+				return `{"name":"octo-runner-group","visibility":"selected","` + sc.idsField + `":[32,91],"runners":[9,2],` +
+					`"allows_public_repositories":true,"restricted_to_workflows":true,"selected_workflows":["` + exampleWorkflow + `"],"network_configuration_id":"nc-1"}`
+			},
+			check: checkGroup("CreateRunnerGroup")},
+		{name: "UpdateRunnerGroup name", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
+			call: func(ctx context.Context, g GroupScope) (any, error) {
+				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("Expensive hardware runners")})
+			},
+			path: fixed("/actions/runner-groups/2"),
+			// Only what was set: no visibility, whatever GitHub's default.
+			body:  fixed(`{"name":"Expensive hardware runners"}`),
+			check: checkGroup("UpdateRunnerGroup")},
+		{name: "UpdateRunnerGroup every field", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
+			call: func(ctx context.Context, g GroupScope) (any, error) {
+				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), Visibility: Ptr(GroupVisibilitySelected),
+					AllowsPublicRepositories: Ptr(false), RestrictedToWorkflows: Ptr(true), SelectedWorkflows: &[]string{exampleWorkflow},
+					NetworkConfigurationID: Ptr("nc-2")})
+			},
+			path: fixed("/actions/runner-groups/2"),
+			body: fixed(`{"name":"n","visibility":"selected","allows_public_repositories":false,"restricted_to_workflows":true,` +
+				`"selected_workflows":["` + exampleWorkflow + `"],"network_configuration_id":"nc-2"}`),
+			check: checkGroup("UpdateRunnerGroup")},
+		{name: "UpdateRunnerGroup clears", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
+			call: func(ctx context.Context, g GroupScope) (any, error) {
+				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), SelectedWorkflows: &[]string{}, NetworkConfigurationID: Ptr("")})
+			},
+			path:  fixed("/actions/runner-groups/2"),
+			body:  fixed(`{"name":"n","selected_workflows":[],"network_configuration_id":null}`),
+			check: checkGroup("UpdateRunnerGroup")},
+		{name: "UpdateRunnerGroup nil workflow slice", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
+			call: func(ctx context.Context, g GroupScope) (any, error) {
+				var none []string // a pointer to a nil slice clears the list too: GitHub refuses null
+				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), SelectedWorkflows: &none})
+			},
+			path: fixed("/actions/runner-groups/2"),
+			body: fixed(`{"name":"n","selected_workflows":[]}`)},
+		{name: "DeleteRunnerGroup", status: http.StatusNoContent, fixture: noFixture, method: http.MethodDelete,
+			call: func(ctx context.Context, g GroupScope) (any, error) { return nil, g.DeleteRunnerGroup(ctx, 2) },
+			path: fixed("/actions/runner-groups/2")},
+	})
+}
+
+// An update at enterprise scope needs no name; private visibility is for
+// organizations.
+func TestGroupUpdateScopeRules(t *testing.T) {
+	t.Parallel()
+	c, rec := newTestClient(t, respond(t, http.StatusOK, "runner_group_enterprise_update.json"))
+	_, err := c.Enterprise("acme").UpdateRunnerGroup(t.Context(), 2, &RunnerGroupUpdate{AllowsPublicRepositories: Ptr(true)})
+	require.NoError(t, err)
+	assertOpRequest(t, rec, http.MethodPatch, "/enterprises/acme/actions/runner-groups/2", "", `{"allows_public_repositories":true}`)
+
+	c, rec = newTestClient(t, respond(t, http.StatusOK, "runner_group_org.json"))
+	_, err = c.Org("octo-org").UpdateRunnerGroup(t.Context(), 2, &RunnerGroupUpdate{Name: Ptr("n"), Visibility: Ptr(GroupVisibilityPrivate)})
+	require.NoError(t, err)
+	assertOpRequest(t, rec, http.MethodPatch, "/orgs/octo-org/actions/runner-groups/2", "", `{"name":"n","visibility":"private"}`)
+
+	c, rec = newTestClient(t, respond(t, http.StatusCreated, "runner_group_org.json"))
+	_, err = c.Org("octo-org").CreateRunnerGroup(t.Context(), &RunnerGroupRequest{Name: "n", Visibility: GroupVisibilityPrivate})
+	require.NoError(t, err)
+	assertOpRequest(t, rec, http.MethodPost, "/orgs/octo-org/actions/runner-groups", "",
+		`{"name":"n","visibility":"private","allows_public_repositories":false,"restricted_to_workflows":false}`)
+}
+
+// VisibleTo filters with the scope's own parameter; at organization scope
+// "owner/name" sends the name only.
+func TestGroupListVisibleTo(t *testing.T) {
+	t.Parallel()
+	org := func(c *Client) GroupScope { return c.Org("octo-org") }
+	ent := func(c *Client) GroupScope { return c.Enterprise("acme") }
+	for _, tc := range []struct {
+		name      string
+		scope     func(*Client) GroupScope
+		opts      ListRunnerGroupsOptions
+		wantQuery string
+	}{
+		{"org name", org, ListRunnerGroupsOptions{VisibleTo: "octo-repo"}, "visible_to_repository=octo-repo"},
+		{"org owner/name", org, ListRunnerGroupsOptions{VisibleTo: "octo-org/octo-repo", ListOptions: ListOptions{PerPage: 100}},
+			"per_page=100&visible_to_repository=octo-repo"},
+		{"org escaped", org, ListRunnerGroupsOptions{VisibleTo: "a b&c"}, "visible_to_repository=a+b%26c"},
+		{"enterprise", ent, ListRunnerGroupsOptions{VisibleTo: "octo-org"}, "visible_to_organization=octo-org"},
+		{"enterprise none", ent, ListRunnerGroupsOptions{ListOptions: ListOptions{Page: 3}}, "page=3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, rec := newTestClient(t, respond(t, http.StatusOK, "runner_groups_org.json"))
+			opts := tc.opts
+			_, err := tc.scope(c).ListRunnerGroups(t.Context(), &opts)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantQuery, rec.only(t).RawQuery)
+			assert.Equal(t, tc.opts, opts, "the caller's options are not modified")
+		})
+	}
+}
+
+// ---- paging ---------------------------------------------------------------
+
+// pagedList serves a list of n items named by key, page by page as the
+// request's page and per_page ask (GitHub's default of 30), with a Link
+// header when link is true, and records the queries it was asked.
+type pagedList struct {
+	key   string
+	n     int
+	link  bool
+	item  func(id int) map[string]any
+	total int // total_count to report; n when 0
+}
+
+func (p pagedList) handler(t *testing.T) http.HandlerFunc {
+	t.Helper()
+	return func(w http.ResponseWriter, r *http.Request) {
+		page, per := 1, 30
+		if v := r.URL.Query().Get("page"); v != "" {
+			page, _ = strconv.Atoi(v)
+		}
+		if v := r.URL.Query().Get("per_page"); v != "" {
+			per, _ = strconv.Atoi(v)
+		}
+		items := []map[string]any{}
+		for id := (page-1)*per + 1; id <= min(page*per, p.n); id++ {
+			items = append(items, p.item(id))
+		}
+		total := p.total
+		if total == 0 {
+			total = p.n
+		}
+		if p.link && page*per < p.n {
+			w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/x?page=%d&per_page=%d>; rel="next"`, page+1, per))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"total_count": total, p.key: items})
+	}
+}
+
+func groupItem(id int) map[string]any {
+	return map[string]any{"id": id, "name": "group-" + strconv.Itoa(id), "visibility": "all", "default": id == 1,
+		"runners_url": "u", "inherited": false, "allows_public_repositories": false}
+}
+
+// queries returns the raw queries rec received, in order.
+func queries(rec *recorder) []string {
+	var qs []string
+	for _, r := range rec.all() {
+		qs = append(qs, r.RawQuery)
+	}
+	return qs
+}
+
+// TestGroupAllRunnerGroups walks 250 groups: 100 a page by default, by the
+// Link header, and by total_count when GitHub sends no Link header (its
+// description declares none for this list); concurrently too.
+func TestGroupAllRunnerGroups(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		link bool
+		opts []Option
+	}{
+		{"Link", true, nil},
+		{"no Link", false, nil},
+		{"no Link, 3 pages at once", false, []Option{WithPageConcurrency(3)}},
+	} {
+		for _, sc := range groupScopes {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 250, link: tc.link, item: groupItem}.handler(t), tc.opts...)
+				var ids []int64
+				for g, err := range sc.build(c).AllRunnerGroups(t.Context(), nil) {
+					require.NoError(t, err)
+					ids = append(ids, g.ID)
+				}
+				require.Len(t, ids, 250)
+				for i, id := range ids {
+					require.Equal(t, int64(i+1), id, "group %d in order", i)
+				}
+				first := "per_page=100"
+				if tc.opts != nil {
+					first = "page=1&per_page=100" // a concurrent walk names the first page
+				}
+				assert.ElementsMatch(t, []string{first, "page=2&per_page=100", "page=3&per_page=100"}, queries(rec))
+				for _, r := range rec.all() {
+					assert.Equal(t, sc.prefix+"/actions/runner-groups", r.Path)
+				}
+			})
+		}
+	}
+}
+
+// A walk that starts at a page and a size keeps the filter on every page,
+// and stops at a page without a next one.
+func TestGroupAllRunnerGroupsOptions(t *testing.T) {
+	t.Parallel()
+	c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 7, link: true, item: groupItem}.handler(t))
+	opts := &ListRunnerGroupsOptions{VisibleTo: "octo-org/octo-repo", ListOptions: ListOptions{Page: 2, PerPage: 2}}
+	var ids []int64
+	for g, err := range c.Org("octo-org").AllRunnerGroups(t.Context(), opts) {
+		require.NoError(t, err)
+		ids = append(ids, g.ID)
+	}
+	assert.Equal(t, []int64{3, 4, 5, 6, 7}, ids)
+	assert.Equal(t, []string{"page=2&per_page=2&visible_to_repository=octo-repo", "page=3&per_page=2&visible_to_repository=octo-repo",
+		"page=4&per_page=2&visible_to_repository=octo-repo"}, queries(rec))
+	assert.Equal(t, ListRunnerGroupsOptions{VisibleTo: "octo-org/octo-repo", ListOptions: ListOptions{Page: 2, PerPage: 2}}, *opts)
+}
+
+// Without a Link header, NextPage follows total_count: the page after this
+// one while more groups follow it.
+func TestGroupListNextPageByCount(t *testing.T) {
+	t.Parallel()
+	c, _ := newTestClient(t, pagedList{key: "runner_groups", n: 250, item: groupItem}.handler(t))
+	for _, tc := range []struct{ page, perPage, want int }{
+		{0, 100, 2}, {1, 100, 2}, {2, 100, 3}, {3, 100, 0}, {4, 100, 0}, {0, 0, 2}, {9, 0, 0}, {8, 0, 9},
+	} {
+		list, err := c.Org("octo-org").ListRunnerGroups(t.Context(), &ListRunnerGroupsOptions{ListOptions: ListOptions{Page: tc.page, PerPage: tc.perPage}})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, list.NextPage, "page %d, %d a page", tc.page, tc.perPage)
+	}
+}
+
+// A total_count larger than what the pages hold ends at the first empty page.
+func TestGroupAllRunnerGroupsCountTooHigh(t *testing.T) {
+	t.Parallel()
+	c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 3, total: 1000, item: groupItem}.handler(t))
+	n := 0
+	for _, err := range c.Org("octo-org").AllRunnerGroups(t.Context(), &ListRunnerGroupsOptions{ListOptions: ListOptions{PerPage: 3}}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 3, n)
+	assert.Equal(t, []string{"per_page=3", "page=2&per_page=3"}, queries(rec))
+}
+
+// ---- decoding -------------------------------------------------------------
+
+// A null group in a list is refused rather than handed over as nil.
+func TestGroupDecodeNullElements(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, body string
+		call       func(context.Context, GroupScope) error
+	}{
+		{"runner_groups", `{"total_count":1,"runner_groups":[null]}`,
+			func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroups(ctx, nil)) }},
+		{"runners", `{"total_count":1,"runners":[null]}`,
+			func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupRunners(ctx, 2, nil)) }},
+		{"repositories", `{"total_count":1,"repositories":[null]}`,
+			func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupAccess(ctx, 2, nil)) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(tc.body)) })
+			err := tc.call(t.Context(), c.Org("octo-org"))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.name+"[0] is null")
+		})
+	}
+}
+
+// ---- what only the scope types have ------------------------------------
+
+func TestGroupScopeOnlyOrgAndEnterprise(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient()
+	require.NoError(t, err)
+	for _, s := range []Scope{c.Org("octo-org"), c.Enterprise("acme")} {
+		_, ok := s.(GroupScope)
+		assert.True(t, ok, "%T is a GroupScope", s)
+	}
+	var repo Scope = c.Repo("octo-org", "octo-repo")
+	_, ok := repo.(GroupScope)
+	assert.False(t, ok, "a repository has no runner groups: %T must not be a GroupScope", repo)
+	scope, err := c.ScopeFromURL("https://github.com/enterprises/acme")
+	require.NoError(t, err)
+	_, ok = scope.(GroupScope)
+	assert.True(t, ok, "ScopeFromURL's enterprise is a GroupScope")
+}
+
+// A 403 from an enterprise group operation says what token it needs; other
+// 403s keep GitHub's message as it is.
+func TestGroupForbiddenHint(t *testing.T) {
+	t.Parallel()
+	const hint = "enterprise runner group endpoints refuse GitHub App installation tokens"
+	for _, tc := range []struct {
+		name     string
+		call     func(context.Context, *Client) error
+		wantHint bool
+	}{
+		{"enterprise group", func(ctx context.Context, c *Client) error {
+			return opErr(c.Enterprise("acme").ListRunnerGroups(ctx, nil))
+		}, true},
+		{"enterprise group access", func(ctx context.Context, c *Client) error {
+			return c.Enterprise("acme").AddRunnerGroupAccess(ctx, 2, 3)
+		}, true},
+		{"enterprise runners", func(ctx context.Context, c *Client) error { return opErr(c.Enterprise("acme").ListRunners(ctx, nil)) }, false},
+		{"org group", func(ctx context.Context, c *Client) error { return opErr(c.Org("octo-org").ListRunnerGroups(ctx, nil)) }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newTestClient(t, respond(t, http.StatusForbidden, "error_forbidden.json"))
+			err := tc.call(t.Context(), c)
+			require.ErrorIs(t, err, ErrForbidden)
+			e := scaleAPIError(t, err)
+			assert.True(t, strings.HasPrefix(e.Message, "Resource not accessible by personal access token"), "GitHub's message first: %q", e.Message)
+			if tc.wantHint {
+				assert.Contains(t, err.Error(), hint)
+				assert.Contains(t, e.Message, "manage_runners:enterprise")
+			} else {
+				assert.NotContains(t, err.Error(), hint)
+			}
+		})
+	}
+	// A rate limit is not a token problem.
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		respond(t, http.StatusForbidden, "error_rate_limit.json")(w, r)
+	})
+	_, err := c.Enterprise("acme").ListRunnerGroups(t.Context(), nil)
+	require.ErrorIs(t, err, ErrRateLimited)
+	assert.NotContains(t, err.Error(), hint)
+}
+
+// With WithRetry, what is safe to repeat is sent again after a 503: every
+// group operation but the create (a repeated POST could create two groups).
+// A PATCH that sets the same fields again changes nothing more.
+func TestGroupRetryIdempotent(t *testing.T) {
+	t.Parallel()
+	for _, sc := range groupScopes {
+		for _, op := range everyGroupOp {
+			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
+				t.Parallel()
+				c, rec, _ := scaleRetryClient(t, RetryPolicy{MaxAttempts: 3}, scaleStatus(http.StatusServiceUnavailable))
+				require.Error(t, op.call(t.Context(), sc.build(c)))
+				want := 3
+				if op.name == "CreateRunnerGroup" {
+					want = 1
+				}
+				assert.Len(t, rec.all(), want, "attempts")
+			})
+		}
+	}
+}
+
+func TestGroupPtr(t *testing.T) {
+	t.Parallel()
+	p, q := Ptr("a"), Ptr("a")
+	assert.Equal(t, "a", *p)
+	assert.NotSame(t, p, q, "a new pointer each call")
+	v := GroupVisibilitySelected
+	pv := Ptr(v)
+	v = GroupVisibilityAll
+	assert.Equal(t, GroupVisibilitySelected, *pv, "a pointer to a copy")
+}
