@@ -174,6 +174,47 @@ func yieldAll[T any](yield func(T, error) bool, items []T) bool {
 	return true
 }
 
+// walkList is an All… iterator over a list of the scope s: the pages from
+// o.Page on, 100 a page unless o.PerPage says otherwise, each fetched by
+// fetch with its own copy of the options.
+func walkList[T any](ctx context.Context, s scope, o ListOptions, fetch func(context.Context, ListOptions) (page[T], error)) iter.Seq2[T, error] {
+	if o.PerPage == 0 {
+		o.PerPage = maxPerPage
+	}
+	return walkPages(ctx, s.pageConcurrency(), o.Page, o.PerPage, func(ctx context.Context, n int) (page[T], error) {
+		lo := o
+		lo.Page = n
+		return fetch(ctx, lo)
+	})
+}
+
+// listNextPage is the page after one of a group list: the Link header's
+// next page, or, when GitHub sent none (its description declares no Link
+// header for the group and access lists), the page after o's while
+// total_count says more items follow the ones so far.
+func listNextPage(h http.Header, o ListOptions, items, total int) int {
+	if n := nextPage(h); n > 0 {
+		return n
+	}
+	page, per := max(o.Page, 1), o.PerPage
+	if per == 0 {
+		per = 30 // GitHub's default
+	}
+	if items > 0 && (page-1)*per+items < total {
+		return page + 1
+	}
+	return 0
+}
+
+// deref returns *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	var v T
+	if p != nil {
+		v = *p
+	}
+	return v
+}
+
 // nextPage returns the page number of the rel="next" link in h's Link header,
 // or 0 when there is none (the last page) or it carries no valid page number.
 // Only the page number is read: the link's host and path are ignored, so a

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
-	"strconv"
 	"time"
 )
 
@@ -242,16 +241,10 @@ func (s scope) ListRunners(ctx context.Context, opts *ListRunnersOptions) (*Runn
 //
 //	for r, err := range c.Org("octo-org").AllRunners(ctx, nil) { ... }
 func (s scope) AllRunners(ctx context.Context, opts *ListRunnersOptions) iter.Seq2[*Runner, error] {
-	o := ListRunnersOptions{}
-	if opts != nil {
-		o = *opts // the caller's options are not modified
-	}
-	if o.PerPage == 0 {
-		o.PerPage = maxPerPage
-	}
-	return walkPages(ctx, s.pageConcurrency(), o.Page, o.PerPage, func(ctx context.Context, n int) (page[*Runner], error) {
-		o := o // each fetch its own copy: concurrent fetches must not share o.Page
-		o.Page = n
+	o := deref(opts) // the caller's options are not modified
+	return walkList(ctx, s, o.ListOptions, func(ctx context.Context, lo ListOptions) (page[*Runner], error) {
+		o := o // each fetch its own copy: concurrent fetches must not share it
+		o.ListOptions = lo
 		list, err := s.ListRunners(ctx, &o)
 		if err != nil {
 			return page[*Runner]{}, err
@@ -262,8 +255,9 @@ func (s scope) AllRunners(ctx context.Context, opts *ListRunnersOptions) iter.Se
 
 // runnerPath is "actions/runners/{runner_id}" followed by more, already escaped.
 func runnerPath(runnerID int64, more string) (string, error) {
-	if runnerID <= 0 {
-		return "", invalidArgf("runner ID must be positive, got %d", runnerID)
+	id, err := pathID("runner", runnerID)
+	if err != nil {
+		return "", err
 	}
-	return "actions/runners/" + strconv.FormatInt(runnerID, 10) + more, nil
+	return "actions/runners" + id + more, nil
 }

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -169,4 +170,22 @@ func segment(what, s string) (string, error) {
 		return "", invalidArgf("%s %q is not a valid path segment", what, s)
 	}
 	return url.PathEscape(s), nil
+}
+
+// pathID is "/" and an ID, which must be > 0.
+func pathID(what string, id int64) (string, error) {
+	if id <= 0 {
+		return "", invalidArgf("%s ID must be positive, got %d", what, id)
+	}
+	return "/" + strconv.FormatInt(id, 10), nil
+}
+
+// positiveIDs refuses a list with an ID that is not > 0.
+func positiveIDs(what string, ids []int64) error {
+	for i, id := range ids {
+		if id <= 0 {
+			return invalidArgf("%s ID at index %d must be positive, got %d", what, i, id)
+		}
+	}
+	return nil
 }

@@ -16,35 +16,6 @@ import (
 // name → ID lookup a JIT config needs (FindRunnerGroup, GroupCache), and a
 // read-modify-write update (ModifyRunnerGroup).
 
-// groupError is an error this file finds itself: "fleet: <what>: <problem>",
-// matching a sentinel of package runners with errors.Is.
-type groupError struct {
-	msg  string
-	kind error // runners.ErrInvalidArgument or runners.ErrNotFound
-}
-
-func (e *groupError) Error() string { return e.msg }
-func (e *groupError) Unwrap() error { return e.kind }
-
-func groupFail(kind error, what, format string, args ...any) error {
-	return &groupError{msg: "fleet: " + what + ": " + fmt.Sprintf(format, args...), kind: kind}
-}
-
-// groupArgs refuses the nil context and the nil group scope (also a typed
-// nil such as a nil *runners.OrgService, whose methods would panic).
-func groupArgs(what string, ctx context.Context, g runners.GroupScope) error {
-	if ctx == nil {
-		return groupFail(runners.ErrInvalidArgument, what, "the context is nil")
-	}
-	if g == nil {
-		return groupFail(runners.ErrInvalidArgument, what, "the group scope is nil")
-	}
-	if v := reflect.ValueOf(g); v.Kind() == reflect.Pointer && v.IsNil() {
-		return groupFail(runners.ErrInvalidArgument, what, "the group scope is a nil %T", g)
-	}
-	return nil
-}
-
 // FindRunnerGroup returns the runner group of g named exactly name (case
 // and all), such as the group a JIT runner config must name by ID
 // ([runners.JITConfigRequest] RunnerGroupID). It asks for 100 groups a page,
@@ -63,11 +34,11 @@ func groupArgs(what string, ctx context.Context, g runners.GroupScope) error {
 //	GET /{scope}/actions/runner-groups?per_page=100
 func FindRunnerGroup(ctx context.Context, g runners.GroupScope, name string) (*runners.RunnerGroup, error) {
 	const what = "FindRunnerGroup"
-	if err := groupArgs(what, ctx, g); err != nil {
+	if err := checkArgs(what, ctx, g); err != nil {
 		return nil, err
 	}
 	if name == "" {
-		return nil, groupFail(runners.ErrInvalidArgument, what, "the runner group name is empty (give the default group's name to mean it)")
+		return nil, newError(runners.ErrInvalidArgument, what, "the runner group name is empty (give the default group's name to mean it)")
 	}
 	opts := &runners.ListRunnerGroupsOptions{ListOptions: runners.ListOptions{PerPage: 100}}
 	for grp, err := range g.AllRunnerGroups(ctx, opts) {
@@ -78,7 +49,7 @@ func FindRunnerGroup(ctx context.Context, g runners.GroupScope, name string) (*r
 			return grp, nil
 		}
 	}
-	return nil, groupFail(runners.ErrNotFound, what, "no runner group named %q in %v", name, g)
+	return nil, newError(runners.ErrNotFound, what, "no runner group named %q in %v", name, g)
 }
 
 // GroupCache remembers the IDs of the runner groups of one scope by name,
@@ -120,10 +91,10 @@ type groupLookup struct {
 // the system clock; see [GroupCache.WithClock].
 func NewGroupCache(g runners.GroupScope, ttl time.Duration) *GroupCache {
 	c := &GroupCache{g: g, ttl: ttl, ids: map[string]groupEntry{}, pending: map[string]*groupLookup{}}
-	if err := groupArgs("NewGroupCache", context.Background(), g); err != nil {
+	if err := checkArgs("NewGroupCache", context.Background(), g); err != nil {
 		c.err = err
 	} else if ttl <= 0 {
-		c.err = groupFail(runners.ErrInvalidArgument, "NewGroupCache", "the TTL must be positive, got %v", ttl)
+		c.err = newError(runners.ErrInvalidArgument, "NewGroupCache", "the TTL must be positive, got %v", ttl)
 	}
 	return c
 }
@@ -149,13 +120,13 @@ func (c *GroupCache) ID(ctx context.Context, name string) (int64, error) {
 	const what = "GroupCache.ID"
 	switch {
 	case c == nil:
-		return 0, groupFail(runners.ErrInvalidArgument, what, "the cache is nil")
+		return 0, newError(runners.ErrInvalidArgument, what, "the cache is nil")
 	case c.err != nil:
 		return 0, c.err
 	case ctx == nil:
-		return 0, groupFail(runners.ErrInvalidArgument, what, "the context is nil")
+		return 0, newError(runners.ErrInvalidArgument, what, "the context is nil")
 	case name == "":
-		return 0, groupFail(runners.ErrInvalidArgument, what, "the runner group name is empty (give the default group's name to mean it)")
+		return 0, newError(runners.ErrInvalidArgument, what, "the runner group name is empty (give the default group's name to mean it)")
 	}
 	for {
 		c.mu.Lock()
@@ -261,11 +232,11 @@ func (c *GroupCache) now() time.Time {
 //	PATCH /{scope}/actions/runner-groups/{runner_group_id}
 func ModifyRunnerGroup(ctx context.Context, g runners.GroupScope, groupID int64, modify func(*runners.RunnerGroupUpdate) error) (*runners.RunnerGroup, error) {
 	const what = "ModifyRunnerGroup"
-	if err := groupArgs(what, ctx, g); err != nil {
+	if err := checkArgs(what, ctx, g); err != nil {
 		return nil, err
 	}
 	if modify == nil {
-		return nil, groupFail(runners.ErrInvalidArgument, what, "the modify function is nil")
+		return nil, newError(runners.ErrInvalidArgument, what, "the modify function is nil")
 	}
 	cur, err := g.GetRunnerGroup(ctx, groupID)
 	if err != nil {
