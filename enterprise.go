@@ -9,5 +9,5 @@ type EnterpriseService struct{ scope }
 // slug. A bad slug (empty, or containing '/') is reported by every operation
 // as [ErrInvalidArgument], before any request is sent.
 func (c *Client) Enterprise(enterprise string) *EnterpriseService {
-	return &EnterpriseService{newScope(c, "enterprises", [2]string{"enterprise", enterprise})}
+	return &EnterpriseService{newScope(c, enterpriseScope, [2]string{"enterprise", enterprise})}
 }

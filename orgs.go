@@ -8,5 +8,5 @@ type OrgService struct{ scope }
 // containing '/') is reported by every operation as [ErrInvalidArgument],
 // before any request is sent.
 func (c *Client) Org(org string) *OrgService {
-	return &OrgService{newScope(c, "orgs", [2]string{"org", org})}
+	return &OrgService{newScope(c, orgScope, [2]string{"org", org})}
 }
