@@ -28,10 +28,9 @@ import (
 // with the enterprise installation's ID there.
 //
 // An empty issuer, one that is neither a positive decimal number nor a
-// Client ID (letters, digits, '.', '_' and '-', a letter
-// among them), and a key that does not
-// parse make [NewClient] fail with [ErrInvalidArgument]. [WithAppPool] spreads
-// the requests over several Apps.
+// Client ID (letters, digits, '.', '_' and '-', a letter among them), and a
+// key that does not parse make [NewClient] fail with [ErrInvalidArgument].
+// [WithAppPool] spreads the requests over several Apps.
 //
 // GitHub docs:
 //   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/apps/apps#get-an-enterprise-installation-for-the-authenticated-app
@@ -117,14 +116,14 @@ type scopeInstallation struct {
 	sem chan struct{}
 }
 
-// known returns the installation of r's scope if it is known, without
+// known returns the installation of scope s if it is known, without
 // looking it up.
-func (a *app) known(r *request) *installation {
+func (a *app) known(s scopeRef) *installation {
 	if a.fixed != nil {
 		return a.fixed
 	}
 	a.mu.Lock()
-	si := a.scopes[r.prefix]
+	si := a.scopes[s.prefix]
 	a.mu.Unlock()
 	if si == nil {
 		return nil
@@ -132,20 +131,20 @@ func (a *app) known(r *request) *installation {
 	return si.found.Load()
 }
 
-// installationFor returns the installation of r's scope, looking it up on
+// installationFor returns the installation of scope s, looking it up on
 // first use.
-func (a *app) installationFor(ctx context.Context, r *request) (*installation, error) {
+func (a *app) installationFor(ctx context.Context, s scopeRef) (*installation, error) {
 	if a.fixed != nil {
 		return a.fixed, nil
 	}
-	if r.kind == noScope {
+	if s.kind == noScope {
 		return nil, a.fail("installation", 0, "", errors.New("the request is for no scope"))
 	}
 	a.mu.Lock()
-	si := a.scopes[r.prefix]
+	si := a.scopes[s.prefix]
 	if si == nil {
 		si = &scopeInstallation{sem: make(chan struct{}, 1)}
-		a.scopes[r.prefix] = si
+		a.scopes[s.prefix] = si
 	}
 	a.mu.Unlock()
 	if in := si.found.Load(); in != nil {
@@ -154,13 +153,13 @@ func (a *app) installationFor(ctx context.Context, r *request) (*installation, e
 	select {
 	case si.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, a.fail("installation", 0, r.prefix, ctx.Err())
+		return nil, a.fail("installation", 0, s.prefix, ctx.Err())
 	}
 	defer func() { <-si.sem }()
 	if in := si.found.Load(); in != nil {
 		return in, nil // another caller's lookup
 	}
-	id, err := a.lookup(ctx, r.kind, r.prefix)
+	id, err := a.lookup(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +168,7 @@ func (a *app) installationFor(ctx context.Context, r *request) (*installation, e
 	return in, nil
 }
 
-// lookup asks GitHub for the App's installation on the scope of kind with
-// prefix.
+// lookup asks GitHub for the App's installation on scope s.
 //
 // GitHub docs:
 //   - enterprise: https://docs.github.com/enterprise-cloud@latest/rest/apps/apps#get-an-enterprise-installation-for-the-authenticated-app
@@ -182,24 +180,24 @@ func (a *app) installationFor(ctx context.Context, r *request) (*installation, e
 //	GET /enterprises/{enterprise}/installation
 //	GET /orgs/{org}/installation
 //	GET /repos/{owner}/{repo}/installation
-func (a *app) lookup(ctx context.Context, kind scopeKind, prefix string) (int64, error) {
+func (a *app) lookup(ctx context.Context, s scopeRef) (int64, error) {
 	jwt, err := a.jwtCredential(a.c.clock.Now())
 	if err != nil {
-		return 0, a.fail("jwt", 0, prefix, err)
+		return 0, a.fail("jwt", 0, s.prefix, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, appExchangeTimeout)
 	defer cancel()
 	var out struct {
 		ID int64 `json:"id"`
 	}
-	r := get(scopeKinds[kind].lookup, "installation", &out)
-	r.kind, r.prefix, r.credential, r.auth = kind, prefix, true, jwt // its answer picks the token: from our own origin only
+	r := get(scopeKinds[s.kind].lookup, "installation", &out)
+	r.kind, r.prefix, r.credential, r.auth = s.kind, s.prefix, true, jwt // its answer picks the token: from our own origin only
 	resp, err := a.c.send(ctx, r)
 	switch {
 	case err != nil:
-		return 0, a.fail("installation", 0, prefix, err)
+		return 0, a.fail("installation", 0, s.prefix, err)
 	case out.ID <= 0:
-		return 0, a.fail("installation", 0, prefix, decodeError(resp.Request, resp, errors.New(`the response has no positive "id"`)))
+		return 0, a.fail("installation", 0, s.prefix, decodeError(resp.Request, resp, errors.New(`the response has no positive "id"`)))
 	}
 	return out.ID, nil
 }

@@ -260,3 +260,33 @@ func TestAppBadInput(t *testing.T) {
 	assert.Contains(t, err.Error(), `WithApp: the issuer "Iv23li EXAMPLE" is neither an App ID nor a Client ID`)
 	assert.False(t, errors.Is(err, ErrNotFound))
 }
+
+// A lookup redirected to another origin carries no JWT there, and that
+// origin's answer does not pick the installation: nothing is exchanged.
+func TestAppLookupRedirectedElsewhere(t *testing.T) {
+	t.Parallel()
+	var otherAuth []string
+	var mu sync.Mutex
+	other, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		otherAuth = append(otherAuth, r.Header.Get("Authorization"))
+		mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"id": 1})
+	})
+	home, homeRec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.BaseURL()+strings.TrimPrefix(r.URL.Path, "/"), http.StatusTemporaryRedirect)
+	})
+	c, err := NewClient(WithBaseURL(home.BaseURL()), WithApp(testClientID, pkcs1PEM(appTestKey())))
+	require.NoError(t, err)
+	_, err = c.Org("a").GetRunner(t.Context(), 23)
+	var appErr *AppAuthError
+	require.ErrorAs(t, err, &appErr)
+	assert.Equal(t, "installation", appErr.Step)
+	assert.Contains(t, err.Error(), "another origin")
+	reqs := homeRec.all()
+	require.Len(t, reqs, 1, "the lookup, and no exchange")
+	assert.True(t, strings.HasPrefix(reqs[0].Header.Get("Authorization"), "Bearer "), "the JWT went home")
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{""}, otherAuth, "and nowhere else")
+}

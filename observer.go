@@ -73,7 +73,7 @@ func (c *Client) report(r *request, n int, cred *credential, out outcome, d time
 	}
 	if out.resp != nil {
 		ri.StatusCode = out.resp.StatusCode
-		ri.RequestID = cleanText(out.resp.Header.Get("X-GitHub-Request-Id"), maxRequestID)
+		ri.RequestID = cleanText(out.resp.Header.Get("X-Github-Request-Id"), maxRequestID) // a canonical key: Get does not allocate
 	}
 	if cred != nil && cred.app != nil {
 		ri.App, ri.InstallationID = cred.app.issuer, cred.installationID

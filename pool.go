@@ -94,21 +94,21 @@ type appPool struct {
 	next atomic.Uint32 // where the next pick starts looking, so that ties go round robin
 }
 
-func (p *appPool) credential(ctx context.Context, r *request, avoid []*app) (*credential, error) {
-	a := p.pick(r, avoid, p.apps[0].c.clock.Now())
+func (p *appPool) credential(ctx context.Context, s scopeRef, avoid []*app) (*credential, error) {
+	a := p.pick(s, avoid, p.apps[0].c.clock.Now())
 	if a == nil {
 		a = p.apps[0] // every App is avoided: invoke asks only after another said one is free
 	}
-	in, err := a.installationFor(ctx, r)
+	in, err := a.installationFor(ctx, s)
 	if err != nil {
 		return nil, err
 	}
 	return in.credential(ctx)
 }
 
-// pick returns the App with the best standing for r at now, of those not
-// in avoid (nil when none is left).
-func (p *appPool) pick(r *request, avoid []*app, now time.Time) *app {
+// pick returns the App with the best standing for scope s at now, of those
+// not in avoid (nil when none is left).
+func (p *appPool) pick(s scopeRef, avoid []*app, now time.Time) *app {
 	n := uint32(len(p.apps))
 	start := p.next.Add(1)
 	var best *app
@@ -118,16 +118,16 @@ func (p *appPool) pick(r *request, avoid []*app, now time.Time) *app {
 		if slices.Contains(avoid, a) {
 			continue
 		}
-		if rk := a.rank(r, now); best == nil || rk.better(bestRank) {
+		if rk := a.rank(s, now); best == nil || rk.better(bestRank) {
 			best, bestRank = a, rk
 		}
 	}
 	return best
 }
 
-func (p *appPool) another(r *request, avoid []*app, now time.Time) bool {
+func (p *appPool) another(s scopeRef, avoid []*app, now time.Time) bool {
 	for _, a := range p.apps {
-		if !slices.Contains(avoid, a) && a.rank(r, now).free {
+		if !slices.Contains(avoid, a) && a.rank(s, now).free {
 			return true
 		}
 	}
@@ -181,11 +181,11 @@ func (x appRank) better(y appRank) bool {
 	return x.until.Before(y.until)
 }
 
-// rank is a's standing for r at now, as its installation for r's scope last
+// rank is a's standing for scope s at now, as its installation for s last
 // reported its budget (an installation not found yet counts as full).
-func (a *app) rank(r *request, now time.Time) appRank {
+func (a *app) rank(s scopeRef, now time.Time) appRank {
 	rk := appRank{free: true, remaining: math.MaxInt}
-	if in := a.known(r); in != nil {
+	if in := a.known(s); in != nil {
 		if st, ok := in.limits.state(budgetResource); ok {
 			if st.spent && st.Reset.After(now) {
 				return appRank{spent: true, until: st.Reset}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/google/go-querystring/query"
 )
@@ -73,8 +74,35 @@ var opTemplates = map[string]string{
 	"CreateInstallationToken":   "app/installations/{installation_id}/access_tokens",
 }
 
+// scopeRef names the scope of a request, for the authenticator: a GitHub
+// App's installation is per scope. It is a value, so that a request does not
+// escape to the heap through the authenticator's interface.
+type scopeRef struct {
+	kind   scopeKind
+	prefix string // as request.prefix: the key of the scope
+}
+
+func (r *request) scope() scopeRef { return scopeRef{r.kind, r.prefix} }
+
 // pathTemplate is GitHub's path template of r, without the leading slash.
-func (r *request) pathTemplate() string { return r.kind.template() + opTemplates[r.op] }
+func (r *request) pathTemplate() string {
+	if t, ok := pathTemplates()[r.kind][r.op]; ok {
+		return t
+	}
+	return r.kind.template() + opTemplates[r.op]
+}
+
+// pathTemplates are the templates of every operation at every scope kind,
+// joined once rather than for each request an observer sees.
+var pathTemplates = sync.OnceValue(func() (all [len(scopeKinds)]map[string]string) {
+	for k := range all {
+		all[k] = make(map[string]string, len(opTemplates))
+		for op, t := range opTemplates {
+			all[k][op] = scopeKind(k).template() + t
+		}
+	}
+	return all
+})
 
 // get, put, post and del start a request for the common cases; GET, PUT and
 // DELETE are idempotent, a POST is not unless the operation says so.
@@ -105,8 +133,8 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, error) {
 	var slot *credentialSlot
 	reqCtx := ctx
 	if c.authed {
-		slot = new(credentialSlot)
-		reqCtx = context.WithValue(ctx, credentialKey{}, slot)
+		slot = &credentialSlot{Context: ctx}
+		reqCtx = slot
 	}
 	req, err := c.newHTTPRequest(reqCtx, r)
 	if err != nil {

@@ -126,7 +126,7 @@ func (c *Client) invoke(ctx context.Context, r *request, req *http.Request, slot
 		limited := errors.As(out.err, &rl)
 		if limited && cred != nil && cred.app != nil && r.idempotent {
 			avoid = append(avoid, cred.app)
-			if c.auth.another(r, avoid, c.clock.Now()) {
+			if c.auth.another(r.scope(), avoid, c.clock.Now()) {
 				continue // at once, through another App of the pool
 			}
 		}
@@ -189,7 +189,7 @@ func (c *Client) credentialFor(ctx context.Context, r *request, avoid []*app) (*
 	if r.auth != nil {
 		return r.auth, nil
 	}
-	return c.auth.credential(ctx, r, avoid)
+	return c.auth.credential(ctx, r.scope(), avoid)
 }
 
 // waitError is the error of a request whose wait (to retry, or for a

@@ -56,13 +56,14 @@ func newAuthHeader(token string) *authHeader {
 // (tokenAuth), or an installation token of one of its GitHub Apps
 // (appPool).
 type authenticator interface {
-	// credential returns the credential for the next attempt of r, using
-	// none of the Apps in avoid (they refused r with a rate limit).
-	credential(ctx context.Context, r *request, avoid []*app) (*credential, error)
+	// credential returns the credential for the next attempt of a request
+	// for scope s, using none of the Apps in avoid (they refused it with a
+	// rate limit).
+	credential(ctx context.Context, s scopeRef, avoid []*app) (*credential, error)
 	// another reports whether a credential other than those of the Apps in
-	// avoid could send r now: one not cooling down after a secondary rate
-	// limit, whose quota is not spent.
-	another(r *request, avoid []*app, now time.Time) bool
+	// avoid could send a request for s now: one not cooling down after a
+	// secondary rate limit, whose quota is not spent.
+	another(s scopeRef, avoid []*app, now time.Time) bool
 	// rateLimits is [Client.RateLimitsByCredential].
 	rateLimits() []CredentialRateLimits
 }
@@ -75,7 +76,7 @@ type tokenAuth struct {
 	last   atomic.Pointer[credential] // the credential of the last token, reused while it lasts
 }
 
-func (a *tokenAuth) credential(context.Context, *request, []*app) (*credential, error) {
+func (a *tokenAuth) credential(context.Context, scopeRef, []*app) (*credential, error) {
 	if a.source == nil {
 		if c := a.last.Load(); c != nil {
 			return c, nil
@@ -96,7 +97,7 @@ func (a *tokenAuth) credential(context.Context, *request, []*app) (*credential, 
 	return c, nil
 }
 
-func (*tokenAuth) another(*request, []*app, time.Time) bool { return false }
+func (*tokenAuth) another(scopeRef, []*app, time.Time) bool { return false }
 
 func (a *tokenAuth) rateLimits() []CredentialRateLimits {
 	if m := a.limits.snapshot(); len(m) > 0 {
@@ -105,15 +106,28 @@ func (a *tokenAuth) rateLimits() []CredentialRateLimits {
 	return nil
 }
 
-// credentialKey carries a request's *credentialSlot in its context.
+// credentialKey is the context key of a request's *credentialSlot.
 type credentialKey struct{}
 
-// credentialSlot holds the Authorization header of a request's current
-// attempt. The pipeline sets it before each attempt (a retry may go out with
-// another credential), and the auth transport reads it on each hop of that
-// attempt, on the same goroutine: http.Client.Do calls the transport before
-// it returns.
-type credentialSlot struct{ h *authHeader }
+// credentialSlot is the context of a request: its caller's, plus the
+// Authorization header of its current attempt (one allocation where
+// context.WithValue and a slot would make two). The pipeline sets h before
+// each attempt (a retry may go out with another credential), and the auth
+// transport reads it on each hop of that attempt, on the same goroutine:
+// http.Client.Do calls the transport before it returns.
+type credentialSlot struct {
+	context.Context
+	h *authHeader
+}
+
+// Value returns the slot itself for credentialKey, and the caller's
+// context's values for every other key.
+func (s *credentialSlot) Value(key any) any {
+	if key == (credentialKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
 
 // authTransport adds the Authorization header to requests for the client's own
 // origin (scheme, host and port), and to no other: a redirect to another host,

@@ -33,14 +33,15 @@ func AddScopeFlags(fs *flag.FlagSet) *ScopeFlags {
 	return f
 }
 
-// Open returns the scope the flags name. With a token it is on GitHub (or
-// the -base-url host). Without one it is on a new fake, returned so that the
-// program can seed it, and the scope defaults to -org octo-org.
-func (f *ScopeFlags) Open(token string) (runners.Scope, *runnerstest.Server, error) {
+// Open returns the scope the flags name, of a client with the options
+// given. With a token it is on GitHub (or the -base-url host). Without one it
+// is on a new fake, returned so that the program can seed it, and the scope
+// defaults to -org octo-org.
+func (f *ScopeFlags) Open(token string, opts ...runners.Option) (runners.Scope, *runnerstest.Server, error) {
 	var srv *runnerstest.Server
 	var c *runners.Client
 	if token != "" {
-		opts := []runners.Option{runners.WithToken(token)}
+		opts = append([]runners.Option{runners.WithToken(token)}, opts...)
 		if f.baseURL != "" {
 			opts = append(opts, runners.WithBaseURL(f.baseURL))
 		}
@@ -53,7 +54,7 @@ func (f *ScopeFlags) Open(token string) (runners.Scope, *runnerstest.Server, err
 			f.org = "octo-org"
 		}
 		srv = runnerstest.NewServer()
-		c = srv.Client()
+		c = srv.Client(opts...)
 	}
 	scope, err := f.scope(c)
 	if err != nil {
