@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"strings"
@@ -289,4 +290,44 @@ func TestAppLookupRedirectedElsewhere(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, []string{""}, otherAuth, "and nowhere else")
+}
+
+// The App's key, its JWTs and its installation tokens appear nowhere: not in
+// errors, not in what the observer gets, not in what fmt and slog print of
+// the client and its authenticator.
+func TestAppNeverPrintsSecrets(t *testing.T) {
+	t.Parallel()
+	var obs observed
+	f, c := newAppFake(t, newTestClock(), WithObserver(obs.observe))
+	f.install(testClientID, appTestKey(), 1, fakeLimit, "orgs/a")
+	var jwts []string
+	c.hc.Transport.(*authTransport).base = roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		if a := r.Header.Get("Authorization"); strings.Count(a, ".") == 2 {
+			jwts = append(jwts, strings.TrimPrefix(a, "Bearer "))
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	_, err := c.Org("a").GetRunner(t.Context(), 23)
+	require.NoError(t, err)
+	_, err = c.Org("b").GetRunner(t.Context(), 23) // not installed there
+	require.ErrorIs(t, err, ErrNotFound)
+	require.Len(t, jwts, 3, "two lookups and an exchange")
+
+	secrets := append(keySecrets(t, appTestKey()), "ghs_fake")
+	for _, jwt := range jwts {
+		secrets = append(secrets, jwt, strings.Split(jwt, ".")[2])
+	}
+	var out strings.Builder
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		fmt.Fprintf(&out, verb+"\n", c)
+		fmt.Fprintf(&out, verb+"\n", c.auth)
+		fmt.Fprintf(&out, verb+"\n", err)
+		for _, ri := range obs.infos {
+			fmt.Fprintf(&out, verb+"\n", ri)
+		}
+	}
+	slog.New(slog.NewTextHandler(&out, nil)).Info("x", "client", c, "auth", c.auth, "err", err, "info", obs.infos[0])
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("x", "client", c, "err", err)
+	assertNoSecrets(t, out.String(), secrets...)
+	assert.Contains(t, out.String(), testClientID, "the App is named")
 }
