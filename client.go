@@ -316,6 +316,14 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 	return res, nil
 }
 
+// onServer reports whether the client talks to GitHub Enterprise Server:
+// a host that is neither GitHub.com's, nor GHE.com's, nor loopback (a test
+// server plays GitHub.com).
+func (c *Client) onServer() bool {
+	host := c.baseURL().Hostname()
+	return defaultAPIVersion(host) == serverAPIVersion && !isLoopback(host)
+}
+
 func defaultAPIVersion(host string) string {
 	host = strings.ToLower(host)
 	if host == "api.github.com" || strings.HasSuffix(host, ".ghe.com") {

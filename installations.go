@@ -23,9 +23,10 @@ import (
 // "installation" inside it), and nothing is sent to the scope's endpoint; the
 // next call looks again.
 //
-// The enterprise lookup is GitHub.com's (GitHub Enterprise Cloud); GitHub
-// Enterprise Server has none, and answers 404: use [WithAppInstallation]
-// with the enterprise installation's ID there.
+// The enterprise lookup is GitHub.com's and GHE.com's (GitHub Enterprise
+// Cloud); GitHub Enterprise Server has none, so there an enterprise scope
+// fails with [ErrInvalidArgument] before anything is sent: use
+// [WithAppInstallation] with the enterprise installation's ID.
 //
 // An empty issuer, one that is neither a positive decimal number nor a
 // Client ID (letters, digits, '.', '_' and '-', a letter among them), and a
@@ -137,8 +138,12 @@ func (a *app) installationFor(ctx context.Context, s scopeRef) (*installation, e
 	if a.fixed != nil {
 		return a.fixed, nil
 	}
-	if s.kind == noScope {
+	switch {
+	case s.kind == noScope:
 		return nil, a.fail("installation", 0, "", errors.New("the request is for no scope"))
+	case s.kind == enterpriseScope && a.c.onServer():
+		return nil, a.fail("installation", 0, s.prefix, invalidArgf(
+			"GitHub Enterprise Server has no enterprise installation lookup; give the installation's ID with WithAppInstallation"))
 	}
 	a.mu.Lock()
 	si := a.scopes[s.prefix]

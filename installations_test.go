@@ -331,3 +331,23 @@ func TestAppNeverPrintsSecrets(t *testing.T) {
 	assertNoSecrets(t, out.String(), secrets...)
 	assert.Contains(t, out.String(), testClientID, "the App is named")
 }
+
+// GitHub Enterprise Server has no enterprise installation lookup: an
+// enterprise scope is bad input there, and nothing is sent.
+func TestAppEnterpriseScopeOnServer(t *testing.T) {
+	t.Parallel()
+	var sent []string
+	c, err := NewClient(WithBaseURL("https://ghes.example.com"), WithApp(testClientID, pkcs1PEM(appTestKey())),
+		WithHTTPClient(&http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
+			sent = append(sent, r.URL.Path)
+			return nil, errors.New("no network in this test")
+		})}))
+	require.NoError(t, err)
+	_, err = c.Enterprise("acme").ListRunners(t.Context(), nil)
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Contains(t, err.Error(), "WithAppInstallation")
+	assert.Empty(t, sent)
+	_, err = c.Org("octo-org").ListRunners(t.Context(), nil)
+	require.Error(t, err)
+	assert.Equal(t, []string{"/api/v3/orgs/octo-org/installation"}, sent, "organizations are looked up on the server")
+}
