@@ -17,16 +17,16 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 const (
 	appJWTBackdate        = 60 * time.Second // iat is this far in the past, for clock drift
 	appJWTLifetime        = 9 * time.Minute  // exp is this far ahead; GitHub refuses more than 10 minutes
 	appTokenRefreshBefore = time.Minute      // an installation token is replaced this long before it expires
-	appExchangeTimeout    = time.Minute      // the longest a token exchange may take, whatever the caller's context
+	appExchangeTimeout    = time.Minute      // the longest a lookup or token exchange may take, whatever the caller's context
 	appMinKeyBits         = 2048             // GitHub App private keys are 2048-bit RSA keys
 )
 
@@ -35,10 +35,11 @@ var appJWTHeader = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","
 
 // WithAppInstallation authenticates as an installation of a GitHub App, with
 // the app's private key as downloaded from the app's settings page (PEM,
-// "RSA PRIVATE KEY" (PKCS #1) or "PRIVATE KEY" (PKCS #8)).
+// "RSA PRIVATE KEY" (PKCS #1) or "PRIVATE KEY" (PKCS #8)). [WithApp] finds
+// the installation of each scope itself.
 //
 // The client signs its own app JWT (RS256; issued 60 seconds in the past for
-// clock drift, expiring 9 minutes ahead), exchanges it for an
+// clock drift, expiring 9 minutes ahead, "iss" the App ID as a number), exchanges it for an
 // installation access token on its own base URL, so GitHub Enterprise Server
 // and GHE.com work, and sends that token as "Authorization: Bearer <token>".
 // The token is reused until one minute ([WithTokenRefreshMargin]) before it expires; concurrent requests
@@ -61,14 +62,11 @@ func WithAppInstallation(appID, installationID int64, privateKeyPEM []byte) Opti
 		if err := checkAppIDs(name, appID, installationID); err != nil {
 			return err
 		}
-		key, err := parseAppPrivateKey(privateKeyPEM)
+		key, err := appPrivateKey(name, privateKeyPEM)
 		if err != nil {
-			return invalidArgf("%s: the private key: %v", name, err)
+			return err
 		}
-		if bits := key.N.BitLen(); bits < appMinKeyBits {
-			return invalidArgf("%s: the RSA key has %d bits; GitHub App keys have at least %d", name, bits, appMinKeyBits)
-		}
-		return s.setAuth(name, appAuth(appID, installationID, key, &key.PublicKey))
+		return s.setAuth(name, appsAuth(appSpec{appID: appID, installationID: installationID, key: key, pub: &key.PublicKey}))
 	}
 }
 
@@ -98,10 +96,10 @@ func WithAppInstallationSigner(appID, installationID int64, key crypto.Signer) O
 		if pub == nil || pub.N == nil {
 			return invalidArgf("%s: the key has no public key", name)
 		}
-		if bits := pub.N.BitLen(); bits < appMinKeyBits {
-			return invalidArgf("%s: the RSA key has %d bits; GitHub App keys have at least %d", name, bits, appMinKeyBits)
+		if err := checkKeySize(name, pub); err != nil {
+			return err
 		}
-		return s.setAuth(name, appAuth(appID, installationID, key, pub))
+		return s.setAuth(name, appsAuth(appSpec{appID: appID, installationID: installationID, key: key, pub: pub}))
 	}
 }
 
@@ -111,6 +109,25 @@ func checkAppIDs(name string, appID, installationID int64) error {
 	}
 	if installationID <= 0 {
 		return invalidArgf("%s: the installation ID must be positive, got %d", name, installationID)
+	}
+	return nil
+}
+
+// appPrivateKey parses a GitHub App's PEM key for the option name.
+func appPrivateKey(name string, privateKeyPEM []byte) (*rsa.PrivateKey, error) {
+	key, err := parseAppPrivateKey(privateKeyPEM)
+	if err != nil {
+		return nil, invalidArgf("%s: the private key: %v", name, err)
+	}
+	if err := checkKeySize(name, &key.PublicKey); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+func checkKeySize(name string, pub *rsa.PublicKey) error {
+	if bits := pub.N.BitLen(); bits < appMinKeyBits {
+		return invalidArgf("%s: the RSA key has %d bits; GitHub App keys have at least %d", name, bits, appMinKeyBits)
 	}
 	return nil
 }
@@ -175,87 +192,180 @@ func keyKind(key any) string {
 	return fmt.Sprintf("a %T", key)
 }
 
-// appAuth is the auth of the app options: a token source that exchanges app
-// JWTs through unauthed, the client without credentials.
-func appAuth(appID, installationID int64, key crypto.Signer, pub *rsa.PublicKey) authFunc {
-	return func(unauthed *Client, margin time.Duration) (oauth2.TokenSource, error) {
-		if margin == 0 {
-			margin = appTokenRefreshBefore
-		}
-		// The exchange's own client: the JWT rides in the request's context and
-		// the auth transport adds it for the client's own origin only, hop by
-		// hop, so no redirect carries it elsewhere (nor to plain http).
-		exchanger := *unauthed
-		hc := *unauthed.hc
-		hc.Transport = &authTransport{base: hc.Transport, origin: unauthed.origin}
-		exchanger.hc = &hc
-		return &appTokenSource{
-			c:              &exchanger,
-			appID:          appID,
-			installationID: installationID,
-			key:            key,
-			pub:            pub,
-			refreshBefore:  margin,
-			sem:            make(chan struct{}, 1),
-			now:            unauthed.clock.Now,
-		}, nil
-	}
-}
-
-// appTokenSource hands out a GitHub App installation token, exchanging a
-// fresh app JWT for a new one when the cached token is within refreshBefore
-// of its expiry. The mutex is held across the exchange, so concurrent callers
-// share one.
-type appTokenSource struct {
-	c              *Client // without credentials: the exchange never carries an installation token
-	appID          int64
+// appSpec is one GitHub App as an option gives it: an App ID or a Client
+// ID, its key, and the installation to use for every scope (0: each
+// scope's own).
+type appSpec struct {
+	appID          int64  // when the App is named by its App ID
+	clientID       string // when it is named by its Client ID
 	installationID int64
 	key            crypto.Signer
 	pub            *rsa.PublicKey
-	refreshBefore  time.Duration
-	now            func() time.Time // time.Now; tests set a clock before the first request
+}
 
+// app is one GitHub App a client authenticates as: its key, the budget of
+// its JWT, its secondary rate-limit cooldown, and its installations, each
+// with its token.
+type app struct {
+	c             *Client // sends the App's own requests: installation lookups and token exchanges
+	issuer        string  // the JWT's iss as given: a Client ID, or the App ID in decimal
+	appID         int64   // 0 when the App is named by its Client ID
+	key           crypto.Signer
+	pub           *rsa.PublicKey
+	refreshBefore time.Duration
+	jwt           rateLimits   // the budget of the App's JWT
+	coolUntil     atomic.Int64 // the end of a secondary rate limit's cooldown, in Unix nanoseconds; 0 for none
+
+	fixed *installation // WithAppInstallation: the installation of every scope; nil for WithApp
+
+	mu            sync.Mutex
+	scopes        map[string]*scopeInstallation // by scope prefix
+	installations map[int64]*installation       // by ID: one token per installation, whatever scopes it covers
+}
+
+func newApp(c *Client, spec appSpec, margin time.Duration) *app {
+	if margin == 0 {
+		margin = appTokenRefreshBefore
+	}
+	a := &app{c: c, issuer: spec.clientID, appID: spec.appID, key: spec.key, pub: spec.pub, refreshBefore: margin,
+		scopes: map[string]*scopeInstallation{}, installations: map[int64]*installation{}}
+	if spec.appID != 0 {
+		a.issuer = strconv.FormatInt(spec.appID, 10)
+	}
+	if spec.installationID != 0 {
+		a.fixed = a.installation(spec.installationID)
+	}
+	return a
+}
+
+// Format prints the App's issuer, never its key.
+func (a *app) Format(f fmt.State, verb rune) { fmt.Fprintf(f, "runners.app{Issuer: %q}", a.issuer) }
+
+// installation returns the installation with id, the same for every scope
+// it covers.
+func (a *app) installation(id int64) *installation {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	in := a.installations[id]
+	if in == nil {
+		in = &installation{app: a, id: id, sem: make(chan struct{}, 1)}
+		a.installations[id] = in
+	}
+	return in
+}
+
+// jwtCredential is the App's JWT, signed for now, for one of its own requests.
+func (a *app) jwtCredential(now time.Time) (*credential, error) {
+	jwt, err := a.signJWT(now)
+	if err != nil {
+		return nil, err
+	}
+	return &credential{header: newAuthHeader(jwt), limits: &a.jwt, app: a}, nil
+}
+
+// signJWT returns the app JWT for now: RS256 over the header and the claims
+// iat (now minus appJWTBackdate), exp (now plus appJWTLifetime) and iss: the
+// App ID as a JSON number, or the Client ID as a string.
+func (a *app) signJWT(now time.Time) (string, error) {
+	var iss any = a.issuer
+	if a.appID != 0 {
+		iss = a.appID
+	}
+	claims, err := json.Marshal(struct {
+		IssuedAt  int64 `json:"iat"`
+		ExpiresAt int64 `json:"exp"`
+		Issuer    any   `json:"iss"`
+	}{
+		IssuedAt:  now.Add(-appJWTBackdate).Unix(),
+		ExpiresAt: now.Add(appJWTLifetime).Unix(),
+		Issuer:    iss,
+	})
+	if err != nil {
+		return "", err
+	}
+	signed := appJWTHeader + "." + base64.RawURLEncoding.EncodeToString(claims)
+	digest := sha256.Sum256([]byte(signed))
+	sig, err := a.key.Sign(rand.Reader, digest[:], crypto.SHA256)
+	if err != nil {
+		return "", fmt.Errorf("signing the app JWT: %w", err)
+	}
+	if rsa.VerifyPKCS1v15(a.pub, crypto.SHA256, digest[:], sig) != nil {
+		return "", errors.New("the signer's signature does not verify as RS256 (RSASSA-PKCS1-v1_5 with SHA-256) against its public key")
+	}
+	return signed + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+// fail is the App's *AppAuthError at step for the installation id (0 when
+// not known yet) of the scope with prefix (for a lookup).
+func (a *app) fail(step string, id int64, prefix string, err error) *AppAuthError {
+	var clientID string
+	if a.appID == 0 {
+		clientID = a.issuer
+	}
+	return &AppAuthError{Step: step, AppID: a.appID, ClientID: clientID, InstallationID: id,
+		Scope: strings.TrimSuffix(prefix, "/"), Err: err}
+}
+
+// installation is one installation of a GitHub App and its token, shared
+// by every scope it covers (an organization and its repositories).
+type installation struct {
+	app    *app
+	id     int64
+	limits rateLimits // the budget of its tokens
+
+	tok atomic.Pointer[installToken] // the current token, nil before the first exchange
 	// sem is a lock that a waiting caller can give up on when its context
-	// ends: it guards tok, and is held across an exchange.
+	// ends: it is held across an exchange, so concurrent callers share one.
 	sem chan struct{}
-	tok *oauth2.Token // the cached installation token, nil before the first exchange
 }
 
-// Format prints the app and installation IDs, never the key or the token.
-func (s *appTokenSource) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, "runners.appTokenSource{AppID: %d, InstallationID: %d}", s.appID, s.installationID)
+// installToken is an installation token's credential and when to renew it.
+type installToken struct {
+	cred    *credential
+	renewAt time.Time // its expiry minus the refresh margin
 }
 
-// Token is tokenContext without a caller's context, for oauth2.TokenSource.
-func (s *appTokenSource) Token() (*oauth2.Token, error) { return s.tokenContext(context.Background()) }
+// Format prints the App and installation IDs, never the token.
+func (in *installation) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, "runners.installation{App: %q, ID: %d}", in.app.issuer, in.id)
+}
 
-// tokenContext returns the cached installation token, or exchanges a new app
-// JWT for one when it expires within refreshBefore. Concurrent callers share
-// one exchange; one whose ctx ends while it waits, or while its exchange is
-// under way, returns ctx's error, and the next caller tries again.
-func (s *appTokenSource) tokenContext(ctx context.Context) (*oauth2.Token, error) {
+// credential returns the installation's token, or exchanges a new app JWT
+// for one when it expires within the refresh margin. Concurrent callers
+// share one exchange; one whose ctx ends while it waits, or while its
+// exchange is under way, returns ctx's error, and the next caller tries
+// again.
+func (in *installation) credential(ctx context.Context) (*credential, error) {
+	if t := in.tok.Load(); t != nil && in.app.c.clock.Now().Before(t.renewAt) {
+		return t.cred, nil
+	}
 	select {
-	case s.sem <- struct{}{}:
+	case in.sem <- struct{}{}:
 	case <-ctx.Done():
-		return nil, s.fail("exchange", ctx.Err())
+		return nil, in.app.fail("exchange", in.id, "", ctx.Err())
 	}
-	defer func() { <-s.sem }()
-	if s.tok == nil || !s.now().Before(s.tok.Expiry.Add(-s.refreshBefore)) {
-		tok, err := s.exchange(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s.tok = tok
+	defer func() { <-in.sem }()
+	if t := in.tok.Load(); t != nil && in.app.c.clock.Now().Before(t.renewAt) {
+		return t.cred, nil // another caller's exchange
 	}
-	tok := *s.tok // a copy: the caller cannot change the cache
-	return &tok, nil
+	t, err := in.exchange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.tok.Store(t)
+	return t.cred, nil
 }
 
 // exchange creates an installation access token.
-func (s *appTokenSource) exchange(ctx context.Context) (*oauth2.Token, error) {
-	jwt, err := s.signJWT(s.now())
+//
+// GitHub docs: https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
+//
+//	POST /app/installations/{installation_id}/access_tokens
+func (in *installation) exchange(ctx context.Context) (*installToken, error) {
+	a := in.app
+	jwt, err := a.jwtCredential(a.c.clock.Now())
 	if err != nil {
-		return nil, s.fail("jwt", err)
+		return nil, a.fail("jwt", in.id, "", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, appExchangeTimeout)
 	defer cancel()
@@ -263,72 +373,52 @@ func (s *appTokenSource) exchange(ctx context.Context) (*oauth2.Token, error) {
 		Token     string    `json:"token"`
 		ExpiresAt time.Time `json:"expires_at"`
 	}
-	r := post("CreateInstallationToken", "app/installations/"+strconv.FormatInt(s.installationID, 10)+"/access_tokens", nil, &out)
-	r.idempotent, r.credential = true, true // it only mints a token, which must come from our own origin
-	resp, err := s.c.send(withCredential(ctx, jwt), r)
+	r := post("CreateInstallationToken", "app/installations/"+strconv.FormatInt(in.id, 10)+"/access_tokens", nil, &out)
+	r.idempotent, r.credential, r.auth = true, true, jwt // it only mints a token, which must come from our own origin
+	resp, err := a.c.send(ctx, r)
 	switch {
 	case err != nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return nil, s.fail("decode", err)
+		return nil, a.fail("decode", in.id, "", err)
 	case err != nil:
-		return nil, s.fail("exchange", err)
+		return nil, a.fail("exchange", in.id, "", err)
 	case out.Token == "":
-		return nil, s.fail("decode", decodeError(resp.Request, resp, errors.New(`the response has no "token"`)))
+		return nil, a.fail("decode", in.id, "", decodeError(resp.Request, resp, errors.New(`the response has no "token"`)))
 	case out.ExpiresAt.IsZero():
-		return nil, s.fail("decode", decodeError(resp.Request, resp, errors.New(`the response has no "expires_at"`)))
+		return nil, a.fail("decode", in.id, "", decodeError(resp.Request, resp, errors.New(`the response has no "expires_at"`)))
 	}
-	return &oauth2.Token{AccessToken: out.Token, TokenType: "Bearer", Expiry: out.ExpiresAt}, nil
-}
-
-// signJWT returns the app JWT for now: RS256 over the header and the claims
-// iat (now minus appJWTBackdate), exp (now plus appJWTLifetime) and iss (the
-// app ID).
-func (s *appTokenSource) signJWT(now time.Time) (string, error) {
-	claims, err := json.Marshal(struct {
-		IssuedAt  int64  `json:"iat"`
-		ExpiresAt int64  `json:"exp"`
-		Issuer    string `json:"iss"`
-	}{
-		IssuedAt:  now.Add(-appJWTBackdate).Unix(),
-		ExpiresAt: now.Add(appJWTLifetime).Unix(),
-		Issuer:    strconv.FormatInt(s.appID, 10),
-	})
-	if err != nil {
-		return "", err
-	}
-	signed := appJWTHeader + "." + base64.RawURLEncoding.EncodeToString(claims)
-	digest := sha256.Sum256([]byte(signed))
-	sig, err := s.key.Sign(rand.Reader, digest[:], crypto.SHA256)
-	if err != nil {
-		return "", fmt.Errorf("signing the app JWT: %w", err)
-	}
-	if rsa.VerifyPKCS1v15(s.pub, crypto.SHA256, digest[:], sig) != nil {
-		return "", errors.New("the signer's signature does not verify as RS256 (RSASSA-PKCS1-v1_5 with SHA-256) against its public key")
-	}
-	return signed + "." + base64.RawURLEncoding.EncodeToString(sig), nil
-}
-
-func (s *appTokenSource) fail(step string, err error) *AppAuthError {
-	return &AppAuthError{Step: step, AppID: s.appID, InstallationID: s.installationID, Err: err}
+	cred := &credential{header: newAuthHeader(out.Token), limits: &in.limits, app: a, installationID: in.id}
+	return &installToken{cred: cred, renewAt: out.ExpiresAt.Add(-a.refreshBefore)}, nil
 }
 
 // AppAuthError is a failure to get a GitHub App installation token
-// ([WithAppInstallation]). The operation that needed the token returns an
-// [*Error] that wraps it, so errors.As finds it, and errors.Is sees through it:
-// a 401 from the exchange matches [ErrUnauthorized]. It never holds the key,
-// the JWT or a token.
+// ([WithApp], [WithAppInstallation], [WithAppPool]). The operation that
+// needed the token returns an [*Error] that wraps it, so errors.As finds it,
+// and errors.Is sees through it: a 401 from the exchange matches
+// [ErrUnauthorized], a scope the App is not installed on [ErrNotFound]. It
+// never holds the key, the JWT or a token.
 type AppAuthError struct {
-	// Step is what failed: "jwt" (signing the app JWT), "exchange" (the
+	// Step is what failed: "installation" (finding the installation of the
+	// scope, [WithApp]), "jwt" (signing the app JWT), "exchange" (the
 	// request, or GitHub answered with an error status) or "decode" (a
 	// success response without a token).
 	Step           string
-	AppID          int64
-	InstallationID int64
-	Err            error // an [*Error] for "exchange" and "decode"
+	AppID          int64  // the App ID; 0 when the App is named by its Client ID
+	ClientID       string // the Client ID, when the App is named by it
+	InstallationID int64  // 0 when the installation is not known yet (step "installation")
+	Scope          string // the scope whose installation was looked up, such as "orgs/octo-org"; "" for the other steps
+	Err            error  // an [*Error] for "installation", "exchange" and "decode"
 }
 
 func (e *AppAuthError) Error() string {
-	return fmt.Sprintf("runners: GitHub App installation token (app %d, installation %d): %s: %s",
-		e.AppID, e.InstallationID, e.Step, strings.TrimPrefix(fmt.Sprint(e.Err), "runners: "))
+	app := e.ClientID
+	if e.AppID != 0 {
+		app = strconv.FormatInt(e.AppID, 10)
+	}
+	what := fmt.Sprintf("installation token (app %s, installation %d)", app, e.InstallationID)
+	if e.InstallationID == 0 {
+		what = fmt.Sprintf("installation of %s (app %s)", e.Scope, app)
+	}
+	return "runners: GitHub App " + what + ": " + e.Step + ": " + strings.TrimPrefix(fmt.Sprint(e.Err), "runners: ")
 }
 
 // Unwrap returns the underlying error.

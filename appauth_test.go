@@ -112,6 +112,12 @@ func (c *testClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// Sleep moves the clock d ahead at once, as if d had passed.
+func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.Advance(d)
+	return ctx.Err()
+}
+
 // appRequest is one request the fake GitHub received.
 type appRequest struct {
 	Method string
@@ -215,7 +221,7 @@ func (s *appServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 			return
 		}
-		jwt, err := checkAppJWT(r.Header.Get("Authorization"), s.pub, testAppID, s.now())
+		jwt, err := checkAppJWT(r.Header.Get("Authorization"), s.pub, strconv.Itoa(testAppID), s.now())
 		if err != nil {
 			s.t.Errorf("exchange: %v", err)
 			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "A JSON web token could not be decoded"})
@@ -260,10 +266,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // checkAppJWT checks an exchange's Authorization header the way GitHub does:
-// an RS256 JWT signed by pub, issued for appID at least 50 seconds before now
-// (clock drift), expiring after now and at most 10 minutes after it was
-// issued. It returns the JWT.
-func checkAppJWT(auth string, pub *rsa.PublicKey, appID int64, now time.Time) (string, error) {
+// an RS256 JWT signed by pub, issued by issuer (an App ID, which must come
+// as a JSON number, or a Client ID, as a JSON string) at least 50 seconds
+// before now (clock drift), expiring after now and at most 10 minutes after
+// it was issued. It returns the JWT.
+func checkAppJWT(auth string, pub *rsa.PublicKey, issuer string, now time.Time) (string, error) {
 	jwt, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok {
 		return "", errors.New("the Authorization header is not a bearer token")
@@ -292,17 +299,22 @@ func checkAppJWT(auth string, pub *rsa.PublicKey, appID int64, now time.Time) (s
 		return "", fmt.Errorf("JWT signature: %v", err)
 	}
 	var claims struct {
-		Iss string `json:"iss"` // a JSON string: a number does not decode
-		Iat int64  `json:"iat"`
-		Exp int64  `json:"exp"`
+		Iss json.RawMessage `json:"iss"` // as sent: a number or a string
+		Iat int64           `json:"iat"`
+		Exp int64           `json:"exp"`
 	}
 	if err := json.Unmarshal(raw[1], &claims); err != nil {
 		return "", fmt.Errorf("JWT claims: %v", err)
 	}
+	wantIss := issuer
+	if !isDecimal(issuer) {
+		quoted, _ := json.Marshal(issuer)
+		wantIss = string(quoted)
+	}
 	n := now.Unix()
 	switch {
-	case claims.Iss != strconv.FormatInt(appID, 10):
-		return "", fmt.Errorf("iss %q, want %d", claims.Iss, appID)
+	case string(claims.Iss) != wantIss:
+		return "", fmt.Errorf("iss %s, want %s", claims.Iss, wantIss)
 	case claims.Iat > n-50:
 		return "", fmt.Errorf("iat is %ds before now, want at least 50s (clock drift)", n-claims.Iat)
 	case claims.Iat < n-120:
@@ -323,15 +335,12 @@ func newAppClient(t *testing.T, s *appServer, auth Option, opts ...Option) *Clie
 	return c
 }
 
-// appSource returns the client's app token source, so a test can set its
-// clock and margin before the first request.
-func appSource(t *testing.T, c *Client) *appTokenSource {
+// clientApp returns the client's first GitHub App.
+func clientApp(t *testing.T, c *Client) *app {
 	t.Helper()
-	at, ok := c.hc.Transport.(*authTransport)
-	require.True(t, ok, "transport is %T, want *authTransport", c.hc.Transport)
-	src, ok := at.source.(*appTokenSource)
-	require.True(t, ok, "token source is %T, want *appTokenSource", at.source)
-	return src
+	p, ok := c.auth.(*appPool)
+	require.True(t, ok, "authenticator is %T, want *appPool", c.auth)
+	return p.apps[0]
 }
 
 // getRunner gets runner 1 of org o, the request every test makes.
@@ -440,10 +449,8 @@ func TestAppInstallation_RefreshesBeforeExpiry(t *testing.T) {
 			if tc.margin != 0 {
 				opts = append(opts, WithTokenRefreshMargin(tc.margin))
 			}
-			c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())), opts...)
-			src := appSource(t, c)
-			assert.Equal(t, tc.want, src.refreshBefore)
-			src.now = clock.Now
+			c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())), append(opts, WithClock(clock))...)
+			assert.Equal(t, tc.want, clientApp(t, c).refreshBefore)
 			call := func(wantExchanges int64, wantToken int) {
 				t.Helper()
 				_, err := getRunner(t, c)
@@ -700,10 +707,11 @@ func TestAppInstallation_NeverPrintsSecrets(t *testing.T) {
 	var out bytes.Buffer
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		fmt.Fprintf(&out, verb+"\n", c)
-		fmt.Fprintf(&out, verb+"\n", appSource(t, c))
+		fmt.Fprintf(&out, verb+"\n", c.auth)
+		fmt.Fprintf(&out, verb+"\n", clientApp(t, c).fixed)
 	}
-	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", c, "source", appSource(t, c))
-	slog.New(slog.NewJSONHandler(&out, nil)).Info("client", "client", c, "source", appSource(t, c))
+	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", c, "app", clientApp(t, c), "installation", clientApp(t, c).fixed)
+	slog.New(slog.NewJSONHandler(&out, nil)).Info("client", "client", c, "app", clientApp(t, c), "installation", clientApp(t, c).fixed)
 	assert.Contains(t, out.String(), "Authenticated: true")
 	assertNoSecrets(t, out.String(), secrets...)
 }

@@ -34,7 +34,9 @@ type Client struct {
 	authed      bool
 	retry       *RetryPolicy // nil: no retries
 	cache       *etagCache   // nil: no conditional requests
-	limits      *rateLimits  // shared by the client's copies
+	limits      *rateLimits  // the client's own view, shared by its copies (RateLimits)
+	auth        authenticator
+	observer    func(RequestInfo) // nil: none
 	clock       Clock
 	concurrency int // pages an All… iterator fetches at once; 0 or 1: one after another
 }
@@ -57,13 +59,15 @@ type settings struct {
 	cache         *etagCache
 	clock         Clock
 	concurrency   int
+	observer      func(RequestInfo)
 }
 
-// authFunc builds the token source once the client is configured. It gets the
-// client without credentials, so a source that must call the API itself (a
-// GitHub App's token exchange) uses the client's own base URL, headers,
-// transport and error handling, and the refresh margin (0 for the default).
-type authFunc func(unauthed *Client, refreshMargin time.Duration) (oauth2.TokenSource, error)
+// authFunc builds the authenticator once the client is configured. It gets
+// the client, so that an authenticator that must call the API itself (a
+// GitHub App's installation lookups and token exchanges) sends through the
+// client's own pipeline (base URL, headers, transport, retries, observer),
+// with a credential of its own; and the refresh margin (0 for the default).
+type authFunc func(c *Client, refreshMargin time.Duration) (authenticator, error)
 
 func (s *settings) setAuth(name string, auth authFunc) error {
 	if s.authOption != "" {
@@ -81,7 +85,9 @@ func WithToken(token string) Option {
 			return invalidArgf("WithToken: the token is empty")
 		}
 		ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token, TokenType: "Bearer"})
-		return s.setAuth("WithToken", func(*Client, time.Duration) (oauth2.TokenSource, error) { return ts, nil })
+		return s.setAuth("WithToken", func(c *Client, _ time.Duration) (authenticator, error) {
+			return &tokenAuth{source: ts, limits: c.limits}, nil
+		})
 	}
 }
 
@@ -92,11 +98,12 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 		if ts == nil {
 			return invalidArgf("WithTokenSource: the token source is nil")
 		}
-		return s.setAuth("WithTokenSource", func(_ *Client, margin time.Duration) (oauth2.TokenSource, error) {
-			if margin == 0 {
-				return oauth2.ReuseTokenSource(nil, ts), nil // renews 10 seconds before expiry
+		return s.setAuth("WithTokenSource", func(c *Client, margin time.Duration) (authenticator, error) {
+			reuse := oauth2.ReuseTokenSource(nil, ts) // renews 10 seconds before expiry
+			if margin != 0 {
+				reuse = oauth2.ReuseTokenSourceWithExpiry(nil, ts, margin)
 			}
-			return oauth2.ReuseTokenSourceWithExpiry(nil, ts, margin), nil
+			return &tokenAuth{source: reuse, limits: c.limits}, nil
 		})
 	}
 }
@@ -230,23 +237,26 @@ func NewClient(opts ...Option) (*Client, error) {
 			"X-Github-Api-Version": {s.apiVersion},
 			"User-Agent":           {s.userAgent},
 		},
-		hc: &hc, retry: s.retry, cache: s.cache, limits: &rateLimits{}, clock: s.clock, concurrency: s.concurrency,
+		hc: &hc, retry: s.retry, cache: s.cache, limits: &rateLimits{}, observer: s.observer, clock: s.clock, concurrency: s.concurrency,
 	}
 	if s.auth == nil {
+		c.auth = &tokenAuth{limits: c.limits}
 		return c, nil
 	}
 	if base.Scheme == "http" && !isLoopback(base.Hostname()) && !s.insecureHTTP {
 		return nil, invalidArgf("%s would send the credentials of %s in clear text over http://; use https, or add WithInsecureHTTP() to allow it on purpose", base.Host, s.authOption)
 	}
-	ts, err := s.auth(c, s.refreshMargin)
+	// Every request carries its credential in its context; the transport
+	// adds it for the client's own origin only, hop by hop.
+	authedHC := hc
+	authedHC.Transport = &authTransport{base: hc.Transport, origin: c.origin}
+	c.hc, c.authed = &authedHC, true
+	auth, err := s.auth(c, s.refreshMargin)
 	if err != nil {
 		return nil, err
 	}
-	authed := *c
-	authedHC := hc
-	authedHC.Transport = &authTransport{base: hc.Transport, source: ts, origin: c.origin}
-	authed.hc, authed.authed = &authedHC, true
-	return &authed, nil
+	c.auth = auth
+	return c, nil
 }
 
 // BaseURL returns the normalised base URL every request path is relative to.
@@ -304,6 +314,14 @@ func normalizeBaseURL(raw string) (*url.URL, error) {
 		return nil, invalidArgf("base URL %s: %v", quoteURL(u), urlParseError(err))
 	}
 	return res, nil
+}
+
+// onServer reports whether the client talks to GitHub Enterprise Server:
+// a host that is neither GitHub.com's, nor GHE.com's, nor loopback (a test
+// server plays GitHub.com).
+func (c *Client) onServer() bool {
+	host := c.baseURL().Hostname()
+	return defaultAPIVersion(host) == serverAPIVersion && !isLoopback(host)
 }
 
 func defaultAPIVersion(host string) string {

@@ -46,6 +46,15 @@
 // the installation token itself). A credential is sent to the client's own
 // origin (scheme, host and port) only: a redirect elsewhere never carries it.
 //
+// # Many organizations, many Apps
+//
+// [WithApp] takes a GitHub App's Client ID (or App ID) and key, and finds the
+// installation of each scope it is used on, so that one client serves every
+// organization, repository and enterprise the App is installed on, with a
+// token per installation. [WithAppPool] spreads a fleet's requests over
+// several Apps: each request goes through the App with the most of its
+// quota left, skipping one under a secondary rate limit.
+//
 // # Deadlines
 //
 // Every call takes a context and returns once the context ends: give each
@@ -71,10 +80,23 @@
 //
 // # Rate limits, retries and caching
 //
-// [Client.RateLimits] reports the budget GitHub last reported. [WithRetry]
-// retries what is safe to repeat ([RetryPolicy]); [WithETagCache] makes polling
-// an unchanged list cost nothing against the rate limit; [WithClock] replaces
-// the clock the client waits on, so tests need not wait in real time.
+// [Client.RateLimits] reports the budget GitHub last reported, and
+// [Client.RateLimitsByCredential] each credential's. A request whose
+// credential's quota GitHub reported spent is not sent before the reset: it
+// fails at once with a [*RateLimitError], or waits when the retry policy
+// allows it. [WithRetry] retries what is safe to repeat ([RetryPolicy]);
+// [WithETagCache] makes polling an unchanged list cost nothing against the
+// rate limit; [WithClock] replaces the clock the client waits on, so tests
+// need not wait in real time.
+//
+// # Metrics
+//
+// [WithObserver] calls a function for every attempt of every request with a
+// [RequestInfo]: the operation, GitHub's path template, status, attempt,
+// duration, whether the ETag cache answered, the rate limit, the request ID
+// and the App. examples/metrics exports it as Prometheus metrics. For
+// tracing (OpenTelemetry), wrap the transport of the client given to
+// [WithHTTPClient].
 //
 // # Secrets
 //

@@ -10,5 +10,5 @@ type EnterpriseService struct{ groupScope }
 // slug. A bad slug (empty, or containing '/') is reported by every operation
 // as [ErrInvalidArgument], before any request is sent.
 func (c *Client) Enterprise(enterprise string) *EnterpriseService {
-	return &EnterpriseService{groupScope{newScope(c, "enterprises", [2]string{"enterprise", enterprise}), enterpriseGroups}}
+	return &EnterpriseService{groupScope{newScope(c, enterpriseScope, [2]string{"enterprise", enterprise}), enterpriseGroups}}
 }

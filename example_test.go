@@ -221,3 +221,37 @@ func ExampleError() {
 	// true
 	// runners: invalid argument: runner ID must be positive, got 0
 }
+
+// Report every attempt of every request: the operation, GitHub's path
+// template (never a URL with IDs), the status and the attempt number. A
+// request not sent, here for a spent quota, has no status and its error.
+func ExampleWithObserver() {
+	srv := runnerstest.NewServer()
+	srv.Org("octo-org").AddRunner(runners.Runner{Name: "build-1", Status: runners.RunnerOnline})
+	c := srv.Client(runners.WithObserver(func(ri runners.RequestInfo) {
+		fmt.Println(ri.Operation, ri.Method, ri.Path, ri.StatusCode, ri.Attempt, errors.Is(ri.Err, runners.ErrRateLimited))
+	}))
+	ctx := context.Background()
+	c.Org("octo-org").ListRunners(ctx, nil)
+	srv.FailNext(1, runnerstest.PrimaryRateLimit(time.Now().Add(time.Hour)))
+	c.Org("octo-org").GetRunner(ctx, 1)
+	c.Repo("octo-org", "app").ListLabels(ctx, 1)
+	// Output:
+	// ListRunners GET orgs/{org}/actions/runners 200 1 false
+	// GetRunner GET orgs/{org}/actions/runners/{runner_id} 403 1 true
+	// ListLabels GET repos/{owner}/{repo}/actions/runners/{runner_id}/labels 0 1 true
+}
+
+// One client for every installation of a GitHub App: each scope's
+// installation is found on first use, and its token exchanged.
+func ExampleWithApp() {
+	pemBytes := []byte("-----BEGIN RSA PRIVATE KEY-----\n...") // the App's key, from its settings page
+	c, err := runners.NewClient(runners.WithApp("Iv23liEXAMPLE", pemBytes))
+	if err != nil {
+		fmt.Println(errors.Is(err, runners.ErrInvalidArgument)) // this key does not parse
+		return
+	}
+	c.Org("team-a").ListRunners(context.Background(), nil) // team-a's installation
+	c.Org("team-b").ListRunners(context.Background(), nil) // team-b's
+	// Output: true
+}

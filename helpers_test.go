@@ -1,13 +1,23 @@
 package runners
 
 import (
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // testToken is the token the test clients send; tests assert it never leaks.
@@ -88,5 +98,298 @@ func respond(t testing.TB, status int, name string) http.HandlerFunc {
 		}
 		w.WriteHeader(status)
 		w.Write(body)
+	}
+}
+
+// ---- A fake GitHub for GitHub Apps (installations_test.go, pool_test.go,
+// observer_test.go, ratelimit_test.go).
+
+// fakeApps is a fake GitHub for GitHub Apps. Each App, known by its issuer
+// and public key, is installed on scopes ("orgs/a", "repos/a/r",
+// "enterprises/e"). The fake checks the App's JWT (checkAppJWT) on every
+// installation lookup and token exchange, issues tokens per installation,
+// serves the runner endpoints of a scope only to a token of the
+// installation covering it, and counts each installation's budget in
+// GitHub's X-RateLimit-* headers: a spent quota answers 403 until its reset,
+// on the fake's clock.
+type fakeApps struct {
+	t     *testing.T
+	srv   *httptest.Server
+	clock *testClock
+	gate  chan struct{} // when not nil, the first lookup waits until it is closed
+
+	mu        sync.Mutex
+	apps      map[string]*fakeApp // by issuer
+	installs  map[int64]*fakeInstall
+	tokens    map[string]*fakeInstall // the tokens issued
+	lookups   map[string]int          // by scope
+	exchanges map[int64]int           // by installation
+	served    []fakeServed            // the runner endpoint requests, in order
+	arrived   chan struct{}           // closed when the first lookup arrives
+}
+
+type fakeApp struct {
+	issuer string
+	pub    *rsa.PublicKey
+	scopes map[string]int64 // the installation of each scope
+	jwtN   int              // requests made with its JWT
+}
+
+type fakeInstall struct {
+	id               int64
+	app              *fakeApp
+	limit, remaining int
+	reset            time.Time
+	faults           []http.HandlerFunc // answers to its next requests, before serving
+}
+
+// fakeServed is one runner endpoint request the fake received.
+type fakeServed struct {
+	Method, Path string
+	App          string // the issuer of the App whose token it carried
+	Installation int64
+}
+
+const fakeLimit = 5000
+
+func newFakeApps(t *testing.T, clock *testClock) *fakeApps {
+	t.Helper()
+	f := &fakeApps{t: t, clock: clock, apps: map[string]*fakeApp{}, installs: map[int64]*fakeInstall{},
+		tokens: map[string]*fakeInstall{}, lookups: map[string]int{}, exchanges: map[int64]int{}, arrived: make(chan struct{})}
+	f.srv = httptest.NewServer(f)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// newAppFake starts a fake and a WithApp client of it for the App
+// testClientID, with the key appTestKey; the test installs the App where it
+// wants it.
+func newAppFake(t *testing.T, clock *testClock, opts ...Option) (*fakeApps, *Client) {
+	t.Helper()
+	f := newFakeApps(t, clock)
+	return f, f.client(t, WithApp(testClientID, pkcs1PEM(appTestKey())), opts...)
+}
+
+// client returns a client of the fake authenticating with auth.
+func (f *fakeApps) client(t *testing.T, auth Option, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(append([]Option{WithBaseURL(f.srv.URL), WithClock(f.clock), auth}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// install adds the App's installation id on scopes, with remaining of its
+// quota of fakeLimit left, resetting an hour from now.
+func (f *fakeApps) install(issuer string, key *rsa.PrivateKey, id int64, remaining int, scopes ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a := f.apps[issuer]
+	if a == nil {
+		a = &fakeApp{issuer: issuer, pub: &key.PublicKey, scopes: map[string]int64{}}
+		f.apps[issuer] = a
+	}
+	for _, s := range scopes {
+		a.scopes[s] = id
+	}
+	f.installs[id] = &fakeInstall{id: id, app: a, limit: fakeLimit, remaining: remaining, reset: f.clock.Now().Add(time.Hour)}
+}
+
+// failNext answers the next request of installation id with h.
+func (f *fakeApps) failNext(id int64, h http.HandlerFunc) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.installs[id].faults = append(f.installs[id].faults, h)
+}
+
+// spend empties the quota of installation id until reset.
+func (f *fakeApps) spend(id int64, reset time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.installs[id].remaining, f.installs[id].reset = 0, reset
+}
+
+func (f *fakeApps) lookupCount(scope string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lookups[scope]
+}
+
+func (f *fakeApps) exchangeCount(id int64) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.exchanges[id]
+}
+
+func (f *fakeApps) servedRequests() []fakeServed {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.served)
+}
+
+// servedBy counts the runner endpoint requests by App.
+func (f *fakeApps) servedBy() map[string]int {
+	n := map[string]int{}
+	for _, s := range f.servedRequests() {
+		n[s.App]++
+	}
+	return n
+}
+
+func (f *fakeApps) remaining(id int64) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.installs[id].remaining
+}
+
+// fakeSecondary is GitHub's 403 for a secondary rate limit, Retry-After 60.
+func fakeSecondary(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Retry-After", "60")
+	writeJSON(w, http.StatusForbidden, map[string]string{"message": "You have exceeded a secondary rate limit.",
+		"documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"})
+}
+
+func (f *fakeApps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.EscapedPath(), "/")
+	parts := strings.Split(path, "/")
+	switch {
+	case r.Method == http.MethodGet && strings.HasSuffix(path, "/installation"):
+		f.serveLookup(w, r, strings.TrimSuffix(path, "/installation"))
+	case r.Method == http.MethodPost && len(parts) == 4 && parts[0] == "app" && parts[1] == "installations" && parts[3] == "access_tokens":
+		id, _ := strconv.ParseInt(parts[2], 10, 64)
+		f.serveExchange(w, r, id)
+	case len(parts) >= 3 && (parts[0] == "orgs" || parts[0] == "enterprises"):
+		f.serveScope(w, r, strings.Join(parts[:2], "/"), strings.Join(parts[2:], "/"))
+	case len(parts) >= 4 && parts[0] == "repos":
+		f.serveScope(w, r, strings.Join(parts[:3], "/"), strings.Join(parts[3:], "/"))
+	default:
+		f.t.Errorf("fake: unexpected %s %s", r.Method, path)
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+	}
+}
+
+// jwtApp returns the App whose JWT r carries, checked as GitHub checks it,
+// or answers 401 and returns nil.
+func (f *fakeApps) jwtApp(w http.ResponseWriter, r *http.Request) *fakeApp {
+	auth := r.Header.Get("Authorization")
+	var claims struct {
+		Iss json.RawMessage `json:"iss"`
+	}
+	if parts := strings.Split(strings.TrimPrefix(auth, "Bearer "), "."); len(parts) == 3 {
+		raw, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		json.Unmarshal(raw, &claims)
+	}
+	issuer := strings.Trim(string(claims.Iss), `"`)
+	f.mu.Lock()
+	a := f.apps[issuer]
+	f.mu.Unlock()
+	if a == nil {
+		f.t.Errorf("fake: %s %s: a JWT of no known App (iss %s)", r.Method, r.URL.Path, claims.Iss)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "A JSON web token could not be decoded"})
+		return nil
+	}
+	if _, err := checkAppJWT(auth, a.pub, issuer, f.clock.Now()); err != nil {
+		f.t.Errorf("fake: %s %s: %v", r.Method, r.URL.Path, err)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "A JSON web token could not be decoded"})
+		return nil
+	}
+	f.mu.Lock()
+	a.jwtN++
+	n := a.jwtN
+	f.mu.Unlock()
+	fakeRateHeaders(w, fakeLimit, fakeLimit-n, f.clock.Now().Add(time.Hour))
+	return a
+}
+
+func fakeRateHeaders(w http.ResponseWriter, limit, remaining int, reset time.Time) {
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-RateLimit-Used", strconv.Itoa(limit-remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	h.Set("X-RateLimit-Resource", "core")
+}
+
+func (f *fakeApps) serveLookup(w http.ResponseWriter, r *http.Request, scope string) {
+	a := f.jwtApp(w, r)
+	if a == nil {
+		return
+	}
+	f.mu.Lock()
+	f.lookups[scope]++
+	first := f.lookups[scope] == 1 && len(f.lookups) == 1
+	id, ok := a.scopes[scope]
+	f.mu.Unlock()
+	if first {
+		close(f.arrived)
+		if f.gate != nil {
+			<-f.gate
+		}
+	}
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "app_slug": "fleet", "target_type": "Organization"})
+}
+
+func (f *fakeApps) serveExchange(w http.ResponseWriter, r *http.Request, id int64) {
+	a := f.jwtApp(w, r)
+	if a == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	in := f.installs[id]
+	if in == nil || in.app != a {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	f.exchanges[id]++
+	tok := fmt.Sprintf("ghs_fake%dTOKEN%dsecret", id, f.exchanges[id])
+	f.tokens[tok] = in
+	writeJSON(w, http.StatusCreated, map[string]any{"token": tok, "expires_at": f.clock.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
+}
+
+func (f *fakeApps) serveScope(w http.ResponseWriter, r *http.Request, scope, rest string) {
+	f.mu.Lock()
+	in := f.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+	if in == nil || in.app.scopes[scope] != in.id {
+		f.mu.Unlock()
+		f.t.Errorf("fake: %s %s without a token of its installation", r.Method, r.URL.Path)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+		return
+	}
+	f.served = append(f.served, fakeServed{r.Method, r.URL.EscapedPath(), in.app.issuer, in.id})
+	var fault http.HandlerFunc
+	if len(in.faults) > 0 {
+		fault, in.faults = in.faults[0], in.faults[1:]
+	}
+	now := f.clock.Now()
+	if !now.Before(in.reset) {
+		in.remaining, in.reset = in.limit, now.Add(time.Hour)
+	}
+	spent := in.remaining == 0
+	if !spent && fault == nil {
+		in.remaining--
+	}
+	limit, remaining, reset := in.limit, in.remaining, in.reset
+	f.mu.Unlock()
+
+	w.Header().Set("X-GitHub-Request-Id", fmt.Sprintf("REQ-%d-%d", in.id, limit-remaining))
+	fakeRateHeaders(w, limit, remaining, reset)
+	switch {
+	case fault != nil:
+		fault(w, r)
+	case spent:
+		writeJSON(w, http.StatusForbidden, map[string]string{"message": "API rate limit exceeded for installation ID " + strconv.FormatInt(in.id, 10) + ".",
+			"documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"})
+	case r.Method == http.MethodPost && rest == "actions/runners/generate-jitconfig":
+		respond(f.t, http.StatusCreated, "jitconfig.json")(w, r)
+	case r.Method == http.MethodGet && rest == "actions/runners":
+		respond(f.t, http.StatusOK, "list_runners.json")(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(rest, "actions/runners/"):
+		respond(f.t, http.StatusOK, "get_runner.json")(w, r)
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 	}
 }

@@ -9,5 +9,5 @@ type OrgService struct{ groupScope }
 // containing '/') is reported by every operation as [ErrInvalidArgument],
 // before any request is sent.
 func (c *Client) Org(org string) *OrgService {
-	return &OrgService{groupScope{newScope(c, "orgs", [2]string{"org", org}), orgGroups}}
+	return &OrgService{groupScope{newScope(c, orgScope, [2]string{"org", org}), orgGroups}}
 }

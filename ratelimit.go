@@ -18,28 +18,97 @@ type RateLimit struct {
 	Reset     time.Time // when the window resets
 }
 
-// rateLimits keeps the last RateLimit seen per resource. It is shared by
-// the copies of a Client.
+// rateLimits keeps the last RateLimit seen per resource for one credential
+// (or, Client.limits, for the client's own credentials together).
 type rateLimits struct {
 	mu   sync.Mutex
-	last map[string]RateLimit
+	last map[string]limitState
 }
 
-// observe records the rate-limit headers of a response, if it has them.
-func (r *rateLimits) observe(h http.Header) {
+// limitState is a RateLimit as GitHub reported it, and whether it said the
+// quota is spent until Reset.
+type limitState struct {
+	RateLimit
+	spent bool // X-RateLimit-Remaining: 0 was sent, with a reset time
+}
+
+// readRateLimit reads a response's rate-limit headers; ok reports that it
+// had them (a numeric X-RateLimit-Limit). The resource is "core" when the
+// response names none.
+func readRateLimit(h http.Header) (st limitState, ok bool) {
 	rl, ok := parseRateLimit(h)
 	if !ok {
-		return // most responses of a test server, say; nothing to record
+		return st, false // most responses of a test server, say; nothing to record
 	}
 	if rl.Resource == "" {
 		rl.Resource = "core"
 	}
+	return limitState{rl, h.Get("X-Ratelimit-Remaining") == "0" && !rl.Reset.IsZero()}, true
+}
+
+func (r *rateLimits) record(st limitState) {
 	r.mu.Lock()
 	if r.last == nil {
-		r.last = map[string]RateLimit{}
+		r.last = map[string]limitState{}
 	}
-	r.last[rl.Resource] = rl
+	r.last[st.Resource] = st
 	r.mu.Unlock()
+}
+
+// state returns the last state of resource.
+func (r *rateLimits) state(resource string) (limitState, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, ok := r.last[resource]
+	return st, ok
+}
+
+// spent returns the rate limit of resource when GitHub last reported its
+// quota spent until a reset that is still to come at now.
+func (r *rateLimits) spent(resource string, now time.Time) (RateLimit, bool) {
+	st, _ := r.state(resource)
+	return st.RateLimit, st.spent && st.Reset.After(now)
+}
+
+// snapshot returns a copy of the last rate limits, by resource.
+func (r *rateLimits) snapshot() map[string]RateLimit {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make(map[string]RateLimit, len(r.last))
+	for k, v := range r.last {
+		out[k] = v.RateLimit
+	}
+	return out
+}
+
+// budgetResource is the rate-limit resource every request of this library
+// counts against: the runner and runner group endpoints, and a GitHub App's
+// installation lookups and token exchanges, are all "core".
+const budgetResource = "core"
+
+// recordRateLimit records the rate limit a response reported for cred, and
+// returns it (zero when the response had none). The client's own view
+// ([Client.RateLimits]) follows every credential but a GitHub App's JWT.
+func (c *Client) recordRateLimit(cred *credential, h http.Header) RateLimit {
+	st, ok := readRateLimit(h)
+	if !ok {
+		return RateLimit{}
+	}
+	cred.limits.record(st)
+	if cred.limits != c.limits && !cred.isAppJWT() {
+		c.limits.record(st)
+	}
+	return st.RateLimit
+}
+
+// spentError is the error of a request that was not sent: GitHub last
+// reported the quota of its credential spent until rl.Reset.
+func spentError(req *http.Request, rl RateLimit) *RateLimitError {
+	return &RateLimitError{
+		Limit: rl.Limit, Remaining: rl.Remaining, Used: rl.Used, Resource: rl.Resource, Reset: rl.Reset,
+		Err: &Error{Method: req.Method, URL: req.URL.Redacted(), kind: ErrRateLimited,
+			Message: "not sent: GitHub reported the " + rl.Resource + " quota of this credential spent"},
+	}
 }
 
 // parseRateLimit reads the X-RateLimit-* headers, each that is sent; ok
@@ -66,15 +135,34 @@ func parseRateLimit(h http.Header) (rl RateLimit, ok bool) {
 // RateLimits returns the rate limits GitHub reported on the client's latest
 // responses, by resource (the runner endpoints count against "core"). It is
 // empty before the first response that carried X-RateLimit-* headers.
-func (c *Client) RateLimits() map[string]RateLimit {
-	c.limits.mu.Lock()
-	defer c.limits.mu.Unlock()
-	out := make(map[string]RateLimit, len(c.limits.last))
-	for k, v := range c.limits.last {
-		out[k] = v
-	}
-	return out
+//
+// A client with one credential reports that credential's budget. A client
+// with several ([WithApp] on several installations, [WithAppPool]) reports,
+// per resource, the last answer to any of its installation tokens;
+// [Client.RateLimitsByCredential] has each credential's own, the Apps' JWTs
+// included.
+func (c *Client) RateLimits() map[string]RateLimit { return c.limits.snapshot() }
+
+// CredentialRateLimits is the rate-limit budget GitHub keeps for one
+// credential of a client, as it last reported it.
+type CredentialRateLimits struct {
+	// App is the issuer of the GitHub App the credential belongs to (its
+	// Client ID, or its App ID in decimal); "" for a token ([WithToken],
+	// [WithTokenSource]) or no credentials.
+	App string
+	// InstallationID is the installation whose token it is; 0 for an App's
+	// JWT (its installation lookups and token exchanges) and for a token.
+	InstallationID int64
+	RateLimits     map[string]RateLimit // by resource
 }
+
+// RateLimitsByCredential returns the rate limits GitHub last reported for
+// each credential of the client that has had an answer with X-RateLimit-*
+// headers: one entry for a token, and for GitHub Apps one per App JWT and
+// per installation token, sorted by App and installation ID. GitHub counts
+// each against its own budget; a pool ([WithAppPool]) sends each request
+// through the App with the most left.
+func (c *Client) RateLimitsByCredential() []CredentialRateLimits { return c.auth.rateLimits() }
 
 // classifyRateLimit classifies a 403 or 429 the way GitHub documents its
 // limits: X-RateLimit-Remaining: 0 is the primary limit (the quota is spent

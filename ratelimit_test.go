@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,5 +35,193 @@ func TestRateLimitSpentQuotaIsPrimary(t *testing.T) {
 			assert.Len(t, rec.all(), 1, "not resent against an empty quota")
 			assert.Empty(t, sl.all())
 		})
+	}
+}
+
+// spentQuotaServer answers every request with 200 and the rate-limit
+// headers of h, counting the requests; set h before each call.
+type spentQuotaServer struct {
+	mu sync.Mutex
+	h  map[string]string
+}
+
+func (s *spentQuotaServer) set(h map[string]string) {
+	s.mu.Lock()
+	s.h = h
+	s.mu.Unlock()
+}
+
+func (s *spentQuotaServer) handler(t *testing.T) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		for k, v := range s.h {
+			w.Header().Set(k, v)
+		}
+		s.mu.Unlock()
+		switch {
+		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/generate-jitconfig"):
+			respond(t, http.StatusCreated, "jitconfig.json")(w, r)
+		case r.Method == http.MethodPost:
+			respond(t, http.StatusCreated, "registration_token.json")(w, r)
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+		case strings.HasSuffix(r.URL.Path, "/actions/runners"):
+			respond(t, http.StatusOK, "list_runners.json")(w, r)
+		default:
+			respond(t, http.StatusOK, "get_runner.json")(w, r)
+		}
+	}
+}
+
+func spentHeaders(reset time.Time) map[string]string {
+	return map[string]string{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "5000",
+		"X-RateLimit-Reset": strconv.FormatInt(reset.Unix(), 10), "X-RateLimit-Resource": "core"}
+}
+
+func testJIT() *JITConfigRequest {
+	return &JITConfigRequest{Name: "jit-1", RunnerGroupID: 1, Labels: []string{"self-hosted"}}
+}
+
+// A request whose quota GitHub last reported spent is not sent until the
+// reset: it fails at once with the *RateLimitError, whatever the operation
+// (a JIT config request too), and the observer sees it with no answer.
+func TestRateLimitSpentQuotaNotSent(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	reset := clock.Now().Add(10 * time.Minute)
+	var srv spentQuotaServer
+	var obs observed
+	c, rec := newTestClient(t, srv.handler(t), WithClock(clock), WithObserver(obs.observe))
+	org := c.Org("octo-org")
+	srv.set(spentHeaders(reset))
+	_, err := org.GetRunner(t.Context(), 23) // the answer that spent the quota
+	require.NoError(t, err)
+	require.Len(t, rec.all(), 1)
+
+	calls := map[string]func() error{
+		"GetRunner":               func() error { _, err := org.GetRunner(t.Context(), 23); return err },
+		"ListRunners":             func() error { _, err := org.ListRunners(t.Context(), nil); return err },
+		"DeleteRunner":            func() error { return org.DeleteRunner(t.Context(), 23) },
+		"CreateRegistrationToken": func() error { _, err := org.CreateRegistrationToken(t.Context()); return err },
+		"GenerateJITConfig":       func() error { _, err := org.GenerateJITConfig(t.Context(), testJIT()); return err },
+	}
+	for op, call := range calls {
+		obs.infos = nil
+		err := call()
+		require.ErrorIs(t, err, ErrRateLimited, op)
+		var rl *RateLimitError
+		require.ErrorAs(t, err, &rl, op)
+		assert.False(t, rl.Secondary, op)
+		assert.True(t, reset.Truncate(time.Second).Equal(rl.Reset), "%s: Reset %v, want %v", op, rl.Reset, reset)
+		assert.Equal(t, 5000, rl.Limit, op)
+		assert.Zero(t, rl.Remaining, op)
+		assert.Equal(t, "core", rl.Resource, op)
+		assert.Zero(t, rl.Err.StatusCode, "%s: no answer", op)
+		assert.Contains(t, err.Error(), "not sent", op)
+		require.Len(t, obs.infos, 1, op)
+		ri := obs.infos[0]
+		assert.Equal(t, op, ri.Operation)
+		assert.Zero(t, ri.StatusCode, op)
+		assert.Equal(t, 1, ri.Attempt, op)
+		assert.Same(t, err, ri.Err, op)
+		assert.Zero(t, ri.Duration, op)
+	}
+	assert.Len(t, rec.all(), 1, "nothing sent until the reset")
+
+	clock.Advance(10*time.Minute - time.Second)
+	_, err = org.GetRunner(t.Context(), 23)
+	require.ErrorIs(t, err, ErrRateLimited, "a second before the reset")
+	clock.Advance(time.Second)
+	srv.set(map[string]string{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4999", "X-RateLimit-Reset": strconv.FormatInt(reset.Add(time.Hour).Unix(), 10)})
+	_, err = org.GetRunner(t.Context(), 23)
+	require.NoError(t, err, "at the reset")
+	_, err = org.GetRunner(t.Context(), 23)
+	require.NoError(t, err)
+	assert.Len(t, rec.all(), 3)
+}
+
+// With WithRetry allowing the wait, a request against a spent quota waits
+// on the client's clock for the reset and is then sent once, a JIT config
+// request included (it was never sent). A wait beyond MaxResetWait or
+// MaxWait is not made.
+func TestRateLimitSpentQuotaWaitsForReset(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		policy RetryPolicy
+		waits  bool
+	}{
+		{"within MaxResetWait", RetryPolicy{MaxResetWait: 15 * time.Minute, MaxWait: time.Hour}, true},
+		{"beyond MaxResetWait", RetryPolicy{MaxResetWait: 5 * time.Minute, MaxWait: time.Hour}, false},
+		{"beyond MaxWait", RetryPolicy{MaxResetWait: 15 * time.Minute, MaxWait: 5 * time.Minute}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clock := newTestClock()
+			reset := clock.Now().Add(10 * time.Minute)
+			var srv spentQuotaServer
+			c, rec := newTestClient(t, srv.handler(t), WithClock(clock), WithRetry(tc.policy))
+			srv.set(spentHeaders(reset))
+			_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
+			require.NoError(t, err)
+			srv.set(nil)
+			start := clock.Now()
+			jit, err := c.Org("octo-org").GenerateJITConfig(t.Context(), testJIT())
+			if !tc.waits {
+				require.ErrorIs(t, err, ErrRateLimited)
+				assert.Len(t, rec.all(), 1, "not sent")
+				assert.Equal(t, start, clock.Now(), "no wait")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, int64(23), jit.Runner.ID)
+			assert.Equal(t, 10*time.Minute+time.Second, clock.Now().Sub(start), "waited for the reset, to the second")
+			reqs := rec.all()
+			require.Len(t, reqs, 2)
+			assert.Equal(t, http.MethodPost, reqs[1].Method, "the JIT config request, sent once")
+		})
+	}
+}
+
+// The budget is each credential's: an installation whose quota is spent
+// refuses its own scopes' requests, and another installation of the same
+// App still sends.
+func TestRateLimitPerCredential(t *testing.T) {
+	t.Parallel()
+	f, c := newAppFake(t, newTestClock())
+	f.install(testClientID, appTestKey(), 1, 1, "orgs/a")
+	f.install(testClientID, appTestKey(), 2, fakeLimit, "orgs/b")
+	_, err := c.Org("a").GetRunner(t.Context(), 23) // its last request: remaining 0
+	require.NoError(t, err)
+	_, err = c.Org("a").GetRunner(t.Context(), 23)
+	require.ErrorIs(t, err, ErrRateLimited)
+	_, err = c.Org("b").GetRunner(t.Context(), 23)
+	require.NoError(t, err, "installation 2 has its own quota")
+	assert.Len(t, f.servedRequests(), 2, "orgs/a's second request was not sent")
+	byCred := c.RateLimitsByCredential()
+	require.Len(t, byCred, 3, "the JWT and two installations")
+	assert.Equal(t, []int64{0, 1, 2}, []int64{byCred[0].InstallationID, byCred[1].InstallationID, byCred[2].InstallationID})
+	assert.Zero(t, byCred[1].RateLimits["core"].Remaining)
+	assert.Equal(t, fakeLimit-1, byCred[2].RateLimits["core"].Remaining)
+}
+
+// Remaining 0 without a reset time, or with a reset already past, is not a
+// reason to hold a request: the client acts only on what GitHub sent.
+func TestRateLimitSpentQuotaNeedsAFutureReset(t *testing.T) {
+	t.Parallel()
+	clock := newTestClock()
+	for name, h := range map[string]map[string]string{
+		"no reset":   {"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0"},
+		"past reset": spentHeaders(clock.Now().Add(-time.Minute)),
+		"no limit":   {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(clock.Now().Add(time.Hour).Unix(), 10)},
+	} {
+		var srv spentQuotaServer
+		srv.set(h)
+		c, rec := newTestClient(t, srv.handler(t), WithClock(clock))
+		for range 2 {
+			_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
+			require.NoError(t, err, name)
+		}
+		assert.Len(t, rec.all(), 2, name)
 	}
 }

@@ -8,5 +8,5 @@ type RepoService struct{ scope }
 // (empty, or containing '/') is reported by every operation as
 // [ErrInvalidArgument], before any request is sent.
 func (c *Client) Repo(owner, repo string) *RepoService {
-	return &RepoService{newScope(c, "repos", [2]string{"owner", owner}, [2]string{"repo", repo})}
+	return &RepoService{newScope(c, repoScope, [2]string{"owner", owner}, [2]string{"repo", repo})}
 }

@@ -20,7 +20,15 @@ import (
 // least a minute as GitHub asks). A primary rate limit (the hourly quota) is
 // waited out only when MaxResetWait allows the wait until its reset. Never
 // retried: 401, 403 that is not a rate limit, 404, 409, 422, bad input, a
-// refused GitHub App token exchange, and the end of the caller's context.
+// failed GitHub App lookup or token exchange (each is a request of its own,
+// retried as any other), and the end of the caller's context.
+//
+// A request is not sent while GitHub last reported the quota of its
+// credential spent (X-RateLimit-Remaining: 0, with a reset to come): when
+// MaxResetWait covers the time to the reset, and MaxWait allows it, it waits
+// for the reset and is then sent, a JIT config request included, since it
+// was never sent; otherwise, and without WithRetry, it fails at once with a
+// [*RateLimitError] (Secondary false, Reset as reported, StatusCode 0).
 type RetryPolicy struct {
 	MaxAttempts int           // attempts in all, the first included; default 4
 	BaseDelay   time.Duration // the first backoff; default 1s, doubling each attempt
@@ -66,31 +74,128 @@ func WithRetry(p RetryPolicy) Option {
 }
 
 // invoke sends req, and sends it again while the retry policy allows and r
-// is safe to repeat, as gax-go's invoke does. The error of the last attempt
-// says how many attempts were made.
-func (c *Client) invoke(ctx context.Context, r *request, req *http.Request) (*http.Response, error) {
-	if c.retry == nil || !r.idempotent {
-		return c.attempt(req, r)
-	}
-	var waited time.Duration
+// is safe to repeat, as gax-go's invoke does. Each attempt first gets its
+// credential (for a pool, the App with the most budget left) and is not
+// sent while GitHub last reported that credential's quota spent: it waits
+// for the reset when the policy allows it, and fails at once otherwise. A
+// rate-limited request that is safe to repeat goes out again at once
+// through another App of a pool, when one is free. The error of the last
+// attempt says how many attempts were made.
+func (c *Client) invoke(ctx context.Context, r *request, req *http.Request, slot *credentialSlot) (*http.Response, error) {
+	var (
+		waited    time.Duration // in all, toward MaxWait
+		avoid     []*app        // the Apps that refused r with a rate limit since the last wait
+		waitedFor *rateLimits   // the budget whose reset the last wait was for: not checked again
+		sent      bool          // req's body has been read: rewind it before the next attempt
+	)
 	for n := 1; ; n++ {
-		resp, err := c.attempt(req, r)
-		if err == nil {
-			return resp, nil
+		if sent {
+			var err error
+			if req, err = rewind(req); err != nil {
+				return nil, err
+			}
 		}
-		wait, ok := c.retry.backoff(n, err, c.clock.Now())
+		var out outcome
+		cred, err := c.credentialFor(ctx, r, avoid)
+		if err != nil {
+			out.err = transportError(req, err) // nothing was sent
+			c.report(r, n, nil, out, 0)
+			if errors.As(err, new(*AppAuthError)) {
+				// A GitHub App's lookup or exchange is a request of its own,
+				// already retried as any other: final for this one.
+				return nil, withAttempts(out.err, n)
+			}
+		} else {
+			if cred.limits != waitedFor {
+				if err := c.awaitBudget(ctx, r, req, n, cred, &waited); err != nil {
+					return nil, err
+				}
+			}
+			waitedFor = nil
+			if slot != nil {
+				slot.h = cred.header
+			}
+			out = c.observedAttempt(req, r, cred, n)
+			if out.err == nil {
+				return out.resp, nil
+			}
+			sent = true
+		}
+
+		var rl *RateLimitError
+		limited := errors.As(out.err, &rl)
+		if limited && cred != nil && cred.app != nil && r.idempotent {
+			avoid = append(avoid, cred.app)
+			if c.auth.another(r.scope(), avoid, c.clock.Now()) {
+				continue // at once, through another App of the pool
+			}
+		}
+		if c.retry == nil || !r.idempotent {
+			return out.resp, withAttempts(out.err, n)
+		}
+		wait, ok := c.retry.backoff(n, out.err, c.clock.Now())
 		if !ok || waited+wait > c.retry.MaxWait {
-			return resp, withAttempts(err, n)
+			return out.resp, withAttempts(out.err, n)
 		}
 		if serr := c.clock.Sleep(ctx, wait); serr != nil {
-			return resp, &Error{Method: req.Method, URL: req.URL.Redacted(), Message: "waiting to retry",
-				Attempts: n, cause: fmt.Errorf("%w, after: %w", serr, err)}
+			return out.resp, waitError(req, "waiting to retry", n, serr, out.err)
 		}
 		waited += wait
-		if req, err = rewind(req); err != nil {
-			return nil, err
+		avoid = nil
+		if limited && !rl.Secondary && cred != nil {
+			waitedFor = cred.limits // the wait was for its reset
 		}
 	}
+}
+
+// awaitBudget holds attempt n of r while GitHub last reported the quota of
+// cred spent: it waits for the reset when the retry policy allows the wait
+// (adding it to waited), and otherwise returns the *RateLimitError of a
+// request not sent.
+func (c *Client) awaitBudget(ctx context.Context, r *request, req *http.Request, n int, cred *credential, waited *time.Duration) error {
+	now := c.clock.Now()
+	rl, spent := cred.limits.spent(budgetResource, now)
+	if !spent {
+		return nil
+	}
+	wait, ok := c.retry.resetWait(rl.Reset.Sub(now))
+	if !ok || *waited+wait > c.retry.MaxWait {
+		err := spentError(req, rl)
+		withAttempts(err, n-1)
+		c.report(r, n, cred, outcome{err: err}, 0)
+		return err
+	}
+	if serr := c.clock.Sleep(ctx, wait); serr != nil {
+		return waitError(req, "waiting for the rate limit's reset", n-1, serr, spentError(req, rl))
+	}
+	*waited += wait
+	return nil
+}
+
+// observedAttempt is attempt n of r with cred, reported to the observer.
+func (c *Client) observedAttempt(req *http.Request, r *request, cred *credential, n int) outcome {
+	if c.observer == nil {
+		return c.attempt(req, r, cred)
+	}
+	start := c.clock.Now()
+	out := c.attempt(req, r, cred)
+	c.report(r, n, cred, out, c.clock.Now().Sub(start))
+	return out
+}
+
+// credentialFor returns the credential of the next attempt of r: its own
+// (a GitHub App's JWT) or the one the client's authenticator picks.
+func (c *Client) credentialFor(ctx context.Context, r *request, avoid []*app) (*credential, error) {
+	if r.auth != nil {
+		return r.auth, nil
+	}
+	return c.auth.credential(ctx, r.scope(), avoid)
+}
+
+// waitError is the error of a request whose wait (to retry, or for a
+// reset) ended with ctx, after n attempts ended with err.
+func waitError(req *http.Request, what string, n int, ctxErr, err error) *Error {
+	return &Error{Method: req.Method, URL: req.URL.Redacted(), Message: what, Attempts: n, cause: fmt.Errorf("%w, after: %w", ctxErr, err)}
 }
 
 // withAttempts records on err's [*Error] that n attempts were made.
@@ -135,21 +240,26 @@ func (p *RetryPolicy) backoff(n int, err error, now time.Time) (time.Duration, b
 	case errors.As(err, &rl) && rl.Secondary:
 		return max(d, secondaryMinWaitFor(rl)), true
 	case rl != nil: // primary: worth waiting only until a reset that is near enough
-		wait := rl.Wait(now)
-		if p.MaxResetWait <= 0 || wait <= 0 || wait > p.MaxResetWait {
-			return 0, false
-		}
-		return wait + time.Second, true // the reset is to the second
+		return p.resetWait(rl.Wait(now))
 	case transient(err):
 		return d, true
 	}
 	return 0, false
 }
 
+// resetWait is the wait for a primary rate limit that resets untilReset
+// from now, and whether p allows it: MaxResetWait must cover it. A nil p
+// (no WithRetry) never waits.
+func (p *RetryPolicy) resetWait(untilReset time.Duration) (time.Duration, bool) {
+	if p == nil || p.MaxResetWait <= 0 || untilReset <= 0 || untilReset > p.MaxResetWait {
+		return 0, false
+	}
+	return untilReset + time.Second, true // the reset is to the second
+}
+
 // transient reports whether err may go away by itself: a 5xx answer, or no
-// answer at all for a reason other than the caller's context. The failure
-// behind a failed credential (a GitHub App token exchange) decides for it: a
-// refused exchange (401, say) is final, an exchange that got no answer is not.
+// answer at all for a reason other than the caller's context (a token
+// source's failure included).
 func transient(err error) bool {
 	var e *Error
 	if !errors.As(err, &e) {
@@ -160,10 +270,6 @@ func transient(err error) bool {
 		return true
 	case e.StatusCode != 0 || e.kind != nil || e.cause == nil || isContextError(e.cause):
 		return false
-	}
-	var auth *AppAuthError
-	if errors.As(e.cause, &auth) {
-		return auth.Step == "exchange" && transient(auth.Err)
 	}
 	return true
 }

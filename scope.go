@@ -109,20 +109,49 @@ func (s scope) ConfigURL() string {
 }
 
 // scope is the one implementation of every operation. The three services
-// embed it and differ only in the path prefix it holds.
+// embed it and differ only in the kind and path prefix it holds.
 type scope struct {
 	c      *Client
+	kind   scopeKind
 	prefix string // "orgs/octo-org/", escaped, ending in "/"
 	err    error  // a bad scope name, returned by every operation before any request
 }
 
+// scopeKind is what a request is for: an enterprise, an organization or a
+// repository, or none (a GitHub App's own endpoints, such as its token
+// exchange). It knows its path prefix template, so that a request's
+// template is the kind's and the operation's (opTemplates).
+type scopeKind uint8
+
+const (
+	noScope scopeKind = iota
+	enterpriseScope
+	orgScope
+	repoScope
+)
+
+var scopeKinds = [...]struct {
+	segment  string // the first segment of the path prefix
+	template string // GitHub's path template of the prefix
+	name     string // RequestInfo.Scope
+	lookup   string // the operation that finds a GitHub App's installation on the scope
+}{
+	noScope:         {},
+	enterpriseScope: {"enterprises", "enterprises/{enterprise}/", "enterprise", "GetEnterpriseInstallation"},
+	orgScope:        {"orgs", "orgs/{org}/", "org", "GetOrgInstallation"},
+	repoScope:       {"repos", "repos/{owner}/{repo}/", "repo", "GetRepoInstallation"},
+}
+
+func (k scopeKind) template() string { return scopeKinds[k].template }
+func (k scopeKind) String() string   { return scopeKinds[k].name }
+
 // newScope builds the prefix kind/name[/name...] from names that must each be
 // one non-empty path segment without "/".
-func newScope(c *Client, kind string, names ...[2]string) scope {
+func newScope(c *Client, kind scopeKind, names ...[2]string) scope {
 	if c == nil {
 		return scope{err: invalidArgf("the client is nil")}
 	}
-	prefix := kind + "/"
+	prefix := scopeKinds[kind].segment + "/"
 	for _, n := range names {
 		what, name := n[0], n[1]
 		if strings.Contains(name, "/") {
@@ -134,7 +163,7 @@ func newScope(c *Client, kind string, names ...[2]string) scope {
 		}
 		prefix += seg + "/"
 	}
-	return scope{c: c, prefix: prefix}
+	return scope{c: c, kind: kind, prefix: prefix}
 }
 
 // pageConcurrency is how many pages the scope's All… iterators fetch at once
@@ -155,7 +184,7 @@ func (s scope) send(ctx context.Context, r *request) (*http.Response, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
-	r.prefix = s.prefix
+	r.kind, r.prefix = s.kind, s.prefix
 	return s.c.send(ctx, r)
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -27,6 +28,107 @@ func originOf(u *url.URL) origin {
 
 func (o origin) owns(u *url.URL) bool { return originOf(u) == o }
 
+// credential is what one attempt of a request is sent with: its
+// Authorization header and the rate-limit budget GitHub keeps for it.
+type credential struct {
+	header *authHeader // nil sends none
+	limits *rateLimits // what GitHub last reported for this credential
+	// app is the GitHub App whose credential this is (an installation
+	// token, or its JWT when installationID is 0); nil for a token.
+	app            *app
+	installationID int64
+}
+
+// isAppJWT says cred is a GitHub App's JWT, which only its own requests use.
+func (cred *credential) isAppJWT() bool { return cred.app != nil && cred.installationID == 0 }
+
+// authHeader is an Authorization value, built once per token.
+type authHeader struct {
+	token string
+	value []string // {"Bearer " + token}
+}
+
+func newAuthHeader(token string) *authHeader {
+	return &authHeader{token: token, value: []string{"Bearer " + token}}
+}
+
+// authenticator picks the credential of each attempt: the client's token
+// (tokenAuth), or an installation token of one of its GitHub Apps
+// (appPool).
+type authenticator interface {
+	// credential returns the credential for the next attempt of a request
+	// for scope s, using none of the Apps in avoid (they refused it with a
+	// rate limit).
+	credential(ctx context.Context, s scopeRef, avoid []*app) (*credential, error)
+	// another reports whether a credential other than those of the Apps in
+	// avoid could send a request for s now: one not cooling down after a
+	// secondary rate limit, whose quota is not spent.
+	another(s scopeRef, avoid []*app, now time.Time) bool
+	// rateLimits is [Client.RateLimitsByCredential].
+	rateLimits() []CredentialRateLimits
+}
+
+// tokenAuth is the authenticator of WithToken and WithTokenSource (source
+// set), and of a client without credentials (source nil).
+type tokenAuth struct {
+	source oauth2.TokenSource
+	limits *rateLimits                // the client's
+	last   atomic.Pointer[credential] // the credential of the last token, reused while it lasts
+}
+
+func (a *tokenAuth) credential(context.Context, scopeRef, []*app) (*credential, error) {
+	if a.source == nil {
+		if c := a.last.Load(); c != nil {
+			return c, nil
+		}
+		c := &credential{limits: a.limits}
+		a.last.Store(c)
+		return c, nil
+	}
+	tok, err := a.source.Token()
+	if err != nil {
+		return nil, fmt.Errorf("getting the auth token: %w", err)
+	}
+	if c := a.last.Load(); c != nil && c.header.token == tok.AccessToken {
+		return c, nil
+	}
+	c := &credential{header: newAuthHeader(tok.AccessToken), limits: a.limits}
+	a.last.Store(c)
+	return c, nil
+}
+
+func (*tokenAuth) another(scopeRef, []*app, time.Time) bool { return false }
+
+func (a *tokenAuth) rateLimits() []CredentialRateLimits {
+	if m := a.limits.snapshot(); len(m) > 0 {
+		return []CredentialRateLimits{{RateLimits: m}}
+	}
+	return nil
+}
+
+// credentialKey is the context key of a request's *credentialSlot.
+type credentialKey struct{}
+
+// credentialSlot is the context of a request: its caller's, plus the
+// Authorization header of its current attempt (one allocation where
+// context.WithValue and a slot would make two). The pipeline sets h before
+// each attempt (a retry may go out with another credential), and the auth
+// transport reads it on each hop of that attempt, on the same goroutine:
+// http.Client.Do calls the transport before it returns.
+type credentialSlot struct {
+	context.Context
+	h *authHeader
+}
+
+// Value returns the slot itself for credentialKey, and the caller's
+// context's values for every other key.
+func (s *credentialSlot) Value(key any) any {
+	if key == (credentialKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
 // authTransport adds the Authorization header to requests for the client's own
 // origin (scheme, host and port), and to no other: a redirect to another host,
 // port or to plain http never carries a credential. The header is set on a
@@ -35,37 +137,7 @@ func (o origin) owns(u *url.URL) bool { return originOf(u) == o }
 // the same host or a sub-domain) holds.
 type authTransport struct {
 	base   http.RoundTripper
-	source oauth2.TokenSource // nil: only a credential carried by the request's context (withCredential)
 	origin origin
-	last   atomic.Pointer[authHeader] // the header value of the last token, reused while it lasts
-}
-
-type authHeader struct {
-	token string
-	value []string // {"Bearer " + token}
-}
-
-// credentialKey carries a credential for one request in its context: the
-// GitHub App JWT of a token exchange, which must obey the origin rule too.
-type credentialKey struct{}
-
-// withCredential returns ctx carrying token for the requests made with it.
-func withCredential(ctx context.Context, token string) context.Context {
-	return context.WithValue(ctx, credentialKey{}, &authHeader{token: token, value: []string{"Bearer " + token}})
-}
-
-// contextTokenSource is a token source that can use the context of the
-// request it is asked for (the GitHub App token exchange), so that the
-// caller's deadline and cancellation reach it.
-type contextTokenSource interface {
-	tokenContext(ctx context.Context) (*oauth2.Token, error)
-}
-
-func tokenFor(ctx context.Context, ts oauth2.TokenSource) (*oauth2.Token, error) {
-	if cs, ok := ts.(contextTokenSource); ok {
-		return cs.tokenContext(ctx)
-	}
-	return ts.Token()
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -73,18 +145,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	if !t.origin.owns(req.URL) {
+	slot, _ := req.Context().Value(credentialKey{}).(*credentialSlot)
+	if slot == nil || slot.h == nil || !t.origin.owns(req.URL) {
 		return base.RoundTrip(req) // another origin never gets a credential
-	}
-	h, err := t.header(req.Context())
-	if err != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, err
-	}
-	if h == nil {
-		return base.RoundTrip(req)
 	}
 	// A RoundTripper must not modify the request: send a copy with its own
 	// header map (the values, which nobody modifies, are shared).
@@ -94,27 +157,6 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for k, v := range req.Header {
 		r2.Header[k] = v
 	}
-	r2.Header["Authorization"] = h.value
+	r2.Header["Authorization"] = slot.h.value
 	return base.RoundTrip(r2)
-}
-
-// header is the Authorization value for a request made with ctx: the
-// credential ctx carries, else the token source's current token.
-func (t *authTransport) header(ctx context.Context) (*authHeader, error) {
-	if h, ok := ctx.Value(credentialKey{}).(*authHeader); ok {
-		return h, nil
-	}
-	if t.source == nil {
-		return nil, nil
-	}
-	tok, err := tokenFor(ctx, t.source)
-	if err != nil {
-		return nil, fmt.Errorf("getting the auth token: %w", err)
-	}
-	h := t.last.Load()
-	if h == nil || h.token != tok.AccessToken {
-		h = &authHeader{token: tok.AccessToken, value: []string{"Bearer " + tok.AccessToken}}
-		t.last.Store(h)
-	}
-	return h, nil
 }

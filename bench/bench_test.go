@@ -119,11 +119,15 @@ func BenchmarkListPage100(b *testing.B) {
 // and this library ask for 100 a page (10 requests); go-github is measured
 // at per_page=100 (10 requests) and at its default page size, GitHub's 30
 // (34 requests), which is what go-github code gets without ListOptions.
+// This library is also measured with a no-op observer (WithObserver) and
+// through a pool of three GitHub Apps (WithAppPool, warmed up: lookups and
+// token exchanges done), right after its plain run, for the cost of each.
 func BenchmarkAllRunners1000(b *testing.B) {
 	ctx := context.Background()
 	fx := fixture(b)
 	want := fx.Total()
-	for _, tr := range transports(b, fx) {
+	poolTrs := transports(b, &AppsFixture{Fixture: fx})
+	for i, tr := range transports(b, fx) {
 		b.Run("transport="+tr.name+"/client=floor", func(b *testing.B) {
 			f := newFloor(tr)
 			b.ReportAllocs()
@@ -135,23 +139,26 @@ func BenchmarkAllRunners1000(b *testing.B) {
 				}
 			}
 		})
-		b.Run("transport="+tr.name+"/client=runners", func(b *testing.B) {
-			org := newRunners(b, tr).Org(Org)
-			b.ReportAllocs()
-			defer cpuPerOp(b)()
-			for b.Loop() {
-				n := 0
-				for _, err := range org.AllRunners(ctx, nil) { // nil: 100 a page
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
+		for _, variant := range []struct {
+			name   string
+			client func(b *testing.B) *runners.Client
+		}{
+			{"runners", func(b *testing.B) *runners.Client { return newRunners(b, tr) }},
+			{"runners-observer", func(b *testing.B) *runners.Client {
+				return newRunners(b, tr, runners.WithObserver(func(runners.RequestInfo) {}))
+			}},
+			{"runners-pool", func(b *testing.B) *runners.Client { return newPool(b, poolTrs[i]) }},
+		} {
+			b.Run("transport="+tr.name+"/client="+variant.name, func(b *testing.B) {
+				org := variant.client(b).Org(Org)
+				walkAll(b, ctx, org, want) // warm: a pool has looked up and exchanged
+				b.ReportAllocs()
+				defer cpuPerOp(b)()
+				for b.Loop() {
+					walkAll(b, ctx, org, want)
 				}
-				if n != want {
-					b.Fatal(n)
-				}
-			}
-		})
+			})
+		}
 		for _, gh := range []struct {
 			name    string
 			perPage int
@@ -180,6 +187,20 @@ func BenchmarkAllRunners1000(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// walkAll walks every runner of org, failing b unless there are want.
+func walkAll(b *testing.B, ctx context.Context, org *runners.OrgService, want int) {
+	n := 0
+	for _, err := range org.AllRunners(ctx, nil) { // nil: 100 a page
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if n != want {
+		b.Fatal(n)
 	}
 }
 

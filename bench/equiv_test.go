@@ -115,6 +115,49 @@ func TestClientsDecodeAlike(t *testing.T) {
 	}
 }
 
+// TestObserverAndPoolWalkAlike: the variants of AllRunners1000 walk the same
+// runners with the same 10 requests; the pool's Apps each look their
+// installation up and exchange a token once, on the first walk only, and
+// the observer sees every page.
+func TestObserverAndPoolWalkAlike(t *testing.T) {
+	ctx := context.Background()
+	fx := fixture(t)
+	afx := &AppsFixture{Fixture: fx}
+	for i, tr := range transports(t, afx) {
+		t.Run(tr.name, func(t *testing.T) {
+			var seen []runners.RequestInfo
+			observer := runners.WithObserver(func(ri runners.RequestInfo) { seen = append(seen, ri) })
+			for _, c := range []struct {
+				name string
+				org  *runners.OrgService
+			}{
+				{"observer", newRunners(t, tr, observer).Org(Org)},
+				{"pool", newPool(t, tr).Org(Org)},
+			} {
+				for walk := 1; walk <= 2; walk++ {
+					fx.ResetCounts()
+					var got []Runner
+					for r, err := range c.org.AllRunners(ctx, nil) {
+						if err != nil {
+							t.Fatal(err)
+						}
+						got = append(got, fromRunners(r))
+					}
+					same(t, c.name+": all", got, fx.Runners())
+					requests(t, fx, c.name+": all", 10)
+				}
+			}
+			if len(seen) != 20 || seen[0].Path != "orgs/{org}/actions/runners" || seen[19].StatusCode != http.StatusOK {
+				t.Errorf("the observer saw %d requests, the first %+v", len(seen), seen[0])
+			}
+			lookups, exchanges := afx.AppCounts()
+			if want := int64(poolSize * (i + 1)); lookups != want || exchanges != want {
+				t.Errorf("pool: %d lookups and %d exchanges in all, want %d of each: one per App and transport", lookups, exchanges, want)
+			}
+		})
+	}
+}
+
 // TestFixtureMemEqualsLoopback: for every page, both page sizes, a GET and a
 // conditional GET, the in-memory and the loopback fixture answer the same
 // status, Link header (byte for byte), ETag and body.

@@ -1,9 +1,14 @@
 package bench
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,9 +31,15 @@ type transport struct {
 	newHC func() *http.Client // a fresh *http.Client (and, for loopback, a fresh connection pool)
 }
 
+// served is what transports reach: a Fixture, or an AppsFixture.
+type served interface {
+	http.Handler
+	http.RoundTripper
+}
+
 // transports returns the in-memory and the loopback way to f. The loopback
 // server and pools are closed when tb ends.
-func transports(tb testing.TB, f *Fixture) []transport {
+func transports(tb testing.TB, f served) []transport {
 	srv := httptest.NewServer(f)
 	tb.Cleanup(srv.Close)
 	return []transport{
@@ -63,6 +74,41 @@ func newRunnersHC(tb testing.TB, base string, hc *http.Client, extra ...runners.
 		runners.WithToken(token),
 	}, extra...)
 	c, err := runners.NewClient(opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// poolKeys are the private keys of the pool's Apps, generated once.
+var poolKeys = sync.OnceValue(func() [][]byte {
+	keys := make([][]byte, poolSize)
+	for i := range keys {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		keys[i] = pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	}
+	return keys
+})
+
+// poolSize is how many Apps the pool benchmarks spread their requests over.
+const poolSize = 3
+
+// newPool is a client of the fixture through a pool of poolSize GitHub
+// Apps (WithAppPool), which tr must reach as an AppsFixture.
+func newPool(tb testing.TB, tr transport, extra ...runners.Option) *runners.Client {
+	tb.Helper()
+	creds := make([]runners.AppCredential, poolSize)
+	for i, key := range poolKeys() {
+		creds[i] = runners.AppCredential{Issuer: AppIssuer(i), PrivateKeyPEM: key}
+	}
+	c, err := runners.NewClient(append([]runners.Option{
+		runners.WithBaseURL(tr.base),
+		runners.WithHTTPClient(tr.newHC()),
+		runners.WithAppPool(creds...),
+	}, extra...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}

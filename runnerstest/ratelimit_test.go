@@ -106,7 +106,9 @@ func TestSpentRateLimitIsPrimaryLimit(t *testing.T) {
 	}
 	for range 2 {
 		clk.Advance(10 * time.Minute)
-		err := s.DeleteRunner(ctx, 24)
+		// A fresh client with the same token: the first one knows the quota
+		// is spent and would not send at all.
+		err := srv.Client().Org("octo-org").DeleteRunner(ctx, 24)
 		require.ErrorIs(t, err, runners.ErrRateLimited)
 		var rl *runners.RateLimitError
 		require.ErrorAs(t, err, &rl)

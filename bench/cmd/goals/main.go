@@ -1,7 +1,7 @@
 // Command goals reads `go test -bench` output (several -count runs of the
 // benchmarks in package bench), takes the median of every metric, and prints
 // a Markdown table of the results and one of the ratios against the goals of
-// issue 5, each with pass or miss.
+// issues 5 and 16, each with pass or miss.
 //
 //	cd bench && go test -run '^$' -bench . -benchmem -count 6 | tee bench.txt
 //	go run ./cmd/goals bench.txt
@@ -178,6 +178,8 @@ func main() {
 		timeGoal("time, all 1,000: runners / go-github per_page=100", tr, p("AllRunners1000", "client=runners"), p("AllRunners1000", "client=gogithub100"), lt, 1)
 		timeGoal("time, all 1,000: runners / go-github default 30 a page", tr, p("AllRunners1000", "client=runners"), p("AllRunners1000", "client=gogithub30"), lt, 1)
 		timeGoal("time, get one runner: runners / floor", tr, p("GetRunner", "client=runners"), p("GetRunner", "client=floor"), le, 1.15)
+		timeGoal("time, all 1,000: runners with a no-op observer / runners", tr, p("AllRunners1000", "client=runners-observer"), p("AllRunners1000", "client=runners"), le, 1.02)
+		timeGoal("time, all 1,000: runners through a pool of 3 Apps / runners", tr, p("AllRunners1000", "client=runners-pool"), p("AllRunners1000", "client=runners"), le, 1.02)
 		goal("time, 10,000 runners at 20 ms: sequential / concurrency 8", tr, p("ConcurrentPaging10k", "mode=sequential"), p("ConcurrentPaging10k", "mode=concurrency8"), "ns/op", ge, 6)
 		goal("peak-heap-B: concurrency 8 / sequential", tr, p("ConcurrentPaging10k", "mode=concurrency8"), p("ConcurrentPaging10k", "mode=sequential"), "peak-heap-B", le, 2)
 		goal("peak-live-B: concurrency 8 / sequential", tr, p("ConcurrentPaging10k", "mode=concurrency8"), p("ConcurrentPaging10k", "mode=sequential"), "peak-live-B", le, 2)
