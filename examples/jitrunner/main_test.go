@@ -84,6 +84,7 @@ func TestRunOnGitHub(t *testing.T) {
 	t.Parallel()
 	srv := runnerstest.NewServer()
 	st := srv.Org("acme-org")
+	st.AddRunnerGroup(runners.RunnerGroup{ID: 3, Name: "gpu"})
 	st.AddRunner(runners.Runner{ID: 7, Name: "build-7", Ephemeral: true})                               // left behind: ours
 	st.AddRunner(runners.Runner{ID: 8, Name: "build-8", Ephemeral: true, Status: runners.RunnerOnline}) // started: not ours to delete
 	ts := httptest.NewServer(srv)
