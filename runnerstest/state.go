@@ -56,6 +56,11 @@ type ScopeState struct {
 	key string
 }
 
+// Server returns the fake the scope's state belongs to: for code handed a
+// ScopeState (such as [Server.State]'s) that needs the server's side too,
+// its webhooks ([Server.SendWebhooks]) or jobs ([Server.CompleteJob]).
+func (st *ScopeState) Server() *Server { return st.s }
+
 // Enterprise returns the state of an enterprise, creating it empty on first
 // use. The slug is case-insensitive, as on GitHub.
 func (s *Server) Enterprise(enterprise string) *ScopeState {
