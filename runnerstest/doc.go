@@ -34,7 +34,86 @@
 // a label the runner lacks; 422 "still running a job" when deleting a busy
 // runner; the runner version end-of-life schedules set with
 // [Server.SetDeprecation]; and a GitHub App's installation token exchange.
-// Errors come in GitHub's error shape.
+// Errors come in GitHub's error shape. The 26 runner group operations are
+// served too, at organizations and enterprises (see "Runner groups").
+//
+// # Runner groups
+//
+// Every organization and enterprise has the default group: ID 1, "Default",
+// visibility "all". At an organization or enterprise a runner added without
+// a group ([ScopeState.AddRunner], RunnerGroupID 0) is in it; a repository
+// has no groups, its runners none (RunnerGroupID 0, as GitHub's repository
+// runners report), and its group paths are 404. Membership is the runner's
+// RunnerGroupID and nothing else, so it is always consistent: adding a
+// runner to a group moves it there, removing it returns it to the default
+// group, set replaces the members (the others return to the default group),
+// and a JIT config puts its runner in the group it names, which must be one
+// of the scope's own: another ID is 404, and nothing is created.
+//
+// Creating, updating, getting, listing and deleting groups work on the
+// scope's own groups, which tests may also seed ([ScopeState.AddRunnerGroup])
+// and read ([ScopeState.RunnerGroups]). Lists (groups, a group's runners,
+// its access) page as the runner list does: per_page up to 100, page, the
+// Link header. visible_to_repository (an organization's repository, by name
+// without its owner) and visible_to_organization (an enterprise's
+// organization, by login) filter the group list. Bodies are checked as
+// GitHub's schemas say, 422 otherwise: name required on a create and on
+// every organization update, visibility "all", "selected" or (at an
+// organization only) "private", IDs as integer arrays, no null where the
+// schema has none; fields the schemas do not have are ignored.
+//
+// Access (which repositories of an organization, or which organizations of
+// an enterprise, may use a group) is set for a group of visibility
+// "selected", by the IDs [ScopeState.ID] returns: the repositories the test
+// declared with [Server.Repo] under the organization, and the organizations
+// of the enterprise. An organization belongs to an enterprise once the test
+// says so with [ScopeState.SetEnterprise]; then the enterprise's groups it
+// may use (visibility "all", or "selected" with its access) appear in its
+// list and can be got, with Inherited true and their workflow settings
+// read-only.
+//
+// Where GitHub's documentation leaves it open, the fake chooses:
+//   - A name taken by another of the scope's own groups, in any letter
+//     case, is 409 Conflict, on a create and on a rename (as GitHub answers
+//     a JIT config for a taken runner name). An inherited group's name does
+//     not count: it is the enterprise's.
+//   - The default group cannot be deleted: 422. Deleting another group
+//     returns its runners to the default group.
+//   - An enterprise update without visibility keeps it (the description's
+//     default of "all" is not applied); its body may be left out. A group
+//     whose visibility is no longer "selected" loses its access list.
+//   - Access IDs (and runner IDs) the scope does not have are 422 in a body,
+//     and nothing changes; 404 in a path. Access given at create needs
+//     visibility "selected" (422 otherwise), as add, set and remove do (422
+//     for another visibility, as the description asks for add and remove).
+//     Removing a runner or an access the group does not have is a 204 that
+//     changes nothing.
+//   - Group IDs other than the default's 1 are unique across the fake, and
+//     a created group never takes an ID a runner was seeded with, so an
+//     organization's own groups and those it inherits never share one; the
+//     enterprise's default group, whose ID 1 is the organization's own
+//     default group's, is not listed at the organization.
+//   - An organization only lists and gets its inherited groups: updating or
+//     deleting one, its runners and access, and a JIT config naming it are
+//     404 at the organization (they are the enterprise's, whose runners
+//     register there). An inherited group is visible to every repository of
+//     the organization.
+//   - "private" means visible to the organization's private repositories;
+//     the fake knows none to be public, so a "private" group is visible to
+//     every repository, and allows_public_repositories is kept, not applied.
+//   - A runner seeded ([ScopeState.AddRunner]) with a group ID the scope does
+//     not have keeps it; listing that group's runners is 404 until the test
+//     adds the group ([ScopeState.AddRunnerGroup] with that ID), which then
+//     holds the runner. A repository's JIT config takes only the default
+//     group's ID, 1, which GitHub's example sends, and its runner is in no
+//     group.
+//   - The access lists carry a repository's identifying fields of
+//     minimal-repository (id, node_id, name, full_name, owner, private,
+//     html_url, description, fork, url), not its many URL templates, and
+//     whole organization-simple objects; node IDs have GitHub's legacy form.
+//   - Group URLs name the request's own host and scope; hosted_runners_url
+//     is left out under /api/v3, GitHub Enterprise Server having no hosted
+//     runners.
 //
 // # Credentials and rate limits
 //
@@ -92,9 +171,8 @@
 //     declared one by that name ([Server.Org]), a user otherwise. Queueing at
 //     an enterprise panics: it holds no repository.
 //   - A job is served by its repository's runners and its organization's. An
-//     enterprise's runners take no job, the fake not knowing which
-//     organizations an enterprise holds, and a runner group's repository
-//     access is not checked.
+//     enterprise's runners take no job, and a runner group's access is not
+//     checked when a runner takes one.
 //   - Waiting jobs are matched oldest first; of the runners that can take a
 //     job, the one with the lowest ID does. A runner the test made busy
 //     itself takes no job; an ephemeral one takes one, and is removed when it
@@ -102,9 +180,10 @@
 //   - A runner registered through the API (a JIT config's) stays offline
 //     until the test brings it online, or [Server.ConnectRunners] has it
 //     connect at once.
-//   - A runner without a group, and a repository's, takes jobs in group 1,
-//     "Default"; a runner of another group is sent with its group's ID and a
-//     null runner_group_name, the fake not knowing the name.
+//   - A runner takes jobs in its group, whose ID and name the deliveries
+//     carry; a repository's runner, which has none, in group 1, "Default". A
+//     runner seeded with a group the scope does not have is sent with that
+//     ID and a null runner_group_name.
 //   - Job IDs count from 1. Each job is the only one of its workflow run, run
 //     ID 1000 plus its job ID, in attempt 1; every job is "build" of the
 //     workflow "CI" on main, with no steps, and octocat is the sender.
@@ -136,9 +215,9 @@
 //     having a single client address.
 //   - ETags are strong and do not vary by credential; If-None-Match is
 //     compared weakly, as RFC 9110 asks.
-//   - A JIT config for a runner group ID below 1 is 404; any other group
-//     ID is taken as it comes. Its runner is ephemeral, its labels
-//     read-only when GitHub applies them itself (self-hosted, x64, linux, ...).
+//   - A JIT config's runner is ephemeral, its labels read-only when GitHub
+//     applies them itself (self-hosted, x64, linux, ...). (Its runner group:
+//     see "Runner groups".)
 //   - GET .../actions/runners/deprecations/{version} is served at every
 //     scope, as on GitHub.com; GitHub Enterprise Server does not have it.
 package runnerstest

@@ -264,3 +264,50 @@ func ExampleServer_SendWebhooks() {
 	// delivered: in_progress 202
 	// delivered: completed 202
 }
+
+// Runner groups: seed a group, create a JIT runner in it by the group's ID,
+// move a runner in and out, and see the enterprise's groups an organization
+// inherits.
+func ExampleScopeState_AddRunnerGroup() {
+	ctx := context.Background()
+	srv := runnerstest.NewServer()
+	org := srv.Org("octo-org")
+	org.AddRunnerGroup(runners.RunnerGroup{Name: "gpu"}) // ID 2: the default group is 1
+	org.SetEnterprise("acme").AddRunnerGroup(runners.RunnerGroup{Name: "acme-builders"})
+	old := org.AddRunner(runners.Runner{Name: "old-1"}) // no group: the default group
+	o := srv.Client().Org("octo-org")
+
+	jit, err := o.GenerateJITConfig(ctx, &runners.JITConfigRequest{Name: "gpu-1", RunnerGroupID: 2, Labels: []string{"gpu"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := o.AddRunnerToGroup(ctx, 2, old.ID); err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = o.GenerateJITConfig(ctx, &runners.JITConfigRequest{Name: "lost", RunnerGroupID: 9, Labels: []string{"gpu"}})
+	fmt.Println("group 9:", errors.Is(err, runners.ErrNotFound))
+
+	for g, err := range o.AllRunnerGroups(ctx, nil) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(g.ID, g.Name, "default:", g.Default, "inherited:", g.Inherited)
+	}
+	for _, r := range org.Runners() {
+		fmt.Println(r.Name, "in group", r.RunnerGroupID)
+	}
+	_ = o.RemoveRunnerFromGroup(ctx, 2, old.ID) // back to the default group
+	r, _ := org.Runner(old.ID)
+	fmt.Println(r.Name, "in group", r.RunnerGroupID, "; JIT runner", jit.Runner.Name, "in group", jit.Runner.RunnerGroupID)
+	// Output:
+	// group 9: true
+	// 1 Default default: true inherited: false
+	// 2 gpu default: false inherited: false
+	// 3 acme-builders default: false inherited: true
+	// old-1 in group 2
+	// gpu-1 in group 2
+	// old-1 in group 1 ; JIT runner gpu-1 in group 2
+}

@@ -3,9 +3,11 @@ package runnerstest_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -208,17 +210,22 @@ func decodeList(t *testing.T, r rawResponse) listBody {
 	return l
 }
 
-func runnerIDs[R runners.Runner | *runners.Runner](rs []R) []int64 {
-	ids := make([]int64, 0, len(rs))
+// eachRunner returns f of each runner, given as values or as pointers.
+func eachRunner[R runners.Runner | *runners.Runner, T any](rs []R, f func(r *runners.Runner) T) []T {
+	out := make([]T, 0, len(rs))
 	for _, r := range rs {
 		switch r := any(r).(type) {
 		case runners.Runner:
-			ids = append(ids, r.ID)
+			out = append(out, f(&r))
 		case *runners.Runner:
-			ids = append(ids, r.ID)
+			out = append(out, f(r))
 		}
 	}
-	return ids
+	return out
+}
+
+func runnerIDs[R runners.Runner | *runners.Runner](rs []R) []int64 {
+	return eachRunner(rs, func(r *runners.Runner) int64 { return r.ID })
 }
 
 // labelSet is a runner's labels as "name:type", in order.
@@ -230,10 +237,17 @@ func labelSet(ls []*runners.Label) []string {
 	return out
 }
 
-func namesOf(rs []runners.Runner) []string {
-	out := make([]string, 0, len(rs))
-	for _, r := range rs {
-		out = append(out, r.Name)
+func namesOf[R runners.Runner | *runners.Runner](rs []R) []string {
+	return eachRunner(rs, func(r *runners.Runner) string { return r.Name })
+}
+
+// collect walks an All… iterator of the client to its end.
+func collect[T any](t *testing.T, seq iter.Seq2[T, error]) []T {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		require.NoError(t, err)
+		out = append(out, v)
 	}
 	return out
 }
@@ -390,3 +404,43 @@ func jobStates(srv *runnerstest.Server) []string {
 	}
 	return out
 }
+
+// groupsOf returns "<ID> <name>" for each runner group, in order, with
+// " (inherited)" for an inherited one.
+func groupsOf(gs []*runners.RunnerGroup) []string {
+	out := make([]string, 0, len(gs))
+	for _, g := range gs {
+		s := fmt.Sprintf("%d %s", g.ID, g.Name)
+		if g.Inherited {
+			s += " (inherited)"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// allGroups lists every runner group of g through the client, in order.
+func allGroups(t *testing.T, g runners.GroupScope, opts *runners.ListRunnerGroupsOptions) []string {
+	t.Helper()
+	return groupsOf(collect(t, g.AllRunnerGroups(t.Context(), opts)))
+}
+
+// groupOf returns the RunnerGroupID of each runner of st, by name.
+func groupOf(st *runnerstest.ScopeState) map[string]int64 {
+	out := map[string]int64{}
+	for _, r := range st.Runners() {
+		out[r.Name] = r.RunnerGroupID
+	}
+	return out
+}
+
+// assertStatus checks that err is the fake's answer with the status.
+func assertStatus(t *testing.T, err error, status int, msgAndArgs ...any) {
+	t.Helper()
+	var apiErr *runners.Error
+	if assert.ErrorAs(t, err, &apiErr, msgAndArgs...) {
+		assert.Equal(t, status, apiErr.StatusCode, msgAndArgs...)
+	}
+}
+
+func base64Std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

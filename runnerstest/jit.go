@@ -3,7 +3,6 @@ package runnerstest
 import (
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/fleetkit/runners"
@@ -11,38 +10,22 @@ import (
 
 // generateJITConfig validates the body as the OpenAPI schema does and
 // creates an offline, ephemeral runner: 409 for a name taken in the scope,
-// 404 for a runner group ID below 1.
+// 404 for a runner group the scope does not have; nothing is created on an
+// error.
 func (s *Server) generateJITConfig(c *call) reply {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(c.body, &raw); err != nil || raw == nil {
-		return invalid("the body must be a JSON object")
-	}
 	var req struct {
 		Name          string
 		RunnerGroupID int64
 		Labels        []string
 		WorkFolder    string
 	}
-	for _, f := range []struct {
-		name     string
-		into     any
-		required bool
-	}{
-		{"name", &req.Name, true},
-		{"runner_group_id", &req.RunnerGroupID, true},
-		{"labels", &req.Labels, true},
-		{"work_folder", &req.WorkFolder, false},
-	} {
-		v, ok := raw[f.name]
-		if !ok {
-			if f.required {
-				return invalid(fmt.Sprintf("%q wasn't supplied.", f.name))
-			}
-			continue
-		}
-		if err := json.Unmarshal(v, f.into); err != nil || string(v) == "null" {
-			return invalid(fmt.Sprintf("%q has the wrong type.", f.name))
-		}
+	if _, rep, ok := decodeBody(c.body,
+		field{name: "name", into: &req.Name, required: true},
+		field{name: "runner_group_id", into: &req.RunnerGroupID, required: true},
+		field{name: "labels", into: &req.Labels, required: true},
+		field{name: "work_folder", into: &req.WorkFolder},
+	); !ok {
+		return rep
 	}
 	if rep, ok := checkLabels(req.Labels, 1); !ok {
 		return rep
@@ -50,14 +33,15 @@ func (s *Server) generateJITConfig(c *call) reply {
 	if req.Name == "" {
 		return invalid(`"name" must not be empty.`)
 	}
-	if req.RunnerGroupID < 1 {
+	groupID, found := runnerGroupFor(c.scope, req.RunnerGroupID)
+	if !found {
 		return ghError(http.StatusNotFound, "Not Found - runner group not found")
 	}
 	if c.scope.byName(req.Name) != nil {
 		return ghError(http.StatusConflict, "Already exists - A runner with the name "+req.Name+" already exists.")
 	}
 	runner := &runners.Runner{
-		ID: s.st.newRunnerID(), RunnerGroupID: req.RunnerGroupID, Name: req.Name, OS: "unknown",
+		ID: s.st.newRunnerID(), RunnerGroupID: groupID, Name: req.Name, OS: "unknown",
 		Status: runners.RunnerOffline, Ephemeral: true,
 		Labels: []*runners.Label{s.st.label("self-hosted", runners.LabelReadOnly, 0)},
 	}
@@ -82,4 +66,17 @@ func encodeJITConfig(r *runners.Runner, scope string) string {
 		".credentials": map[string]any{"scheme": "OAuth", "token": randomToken(20)},
 	})
 	return base64.StdEncoding.EncodeToString(cfg)
+}
+
+// runnerGroupFor is the RunnerGroupID of a runner that a JIT config puts in
+// group id, and whether the scope has the group: an organization or
+// enterprise must have it as its own (an organization's inherited groups are
+// the enterprise's, whose runners register there); a repository has no
+// groups, and takes only the default group's ID, 1, as GitHub's example
+// sends it, for a runner of no group (0).
+func runnerGroupFor(sd *scopeData, id int64) (int64, bool) {
+	if sd.groups == nil {
+		return 0, id == defaultGroupID
+	}
+	return id, sd.groups[id] != nil
 }

@@ -56,7 +56,9 @@ func TestGenerateJITConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, labelSet(r.Labels), labelSet(got.Labels))
 
-	// Custom labels only: self-hosted is added, read-only; another group is kept.
+	// Custom labels only: self-hosted is added, read-only; another group of the scope is kept.
+	org.AddRunnerGroup(runners.RunnerGroup{ID: 42, Name: "gpu"})
+	org.AddRunnerGroup(runners.RunnerGroup{ID: 3, Name: "arm"})
 	jit2, err := s.GenerateJITConfig(ctx, &runners.JITConfigRequest{Name: "gpu-1", RunnerGroupID: 42, Labels: []string{"gpu", "linux-large"}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(42), jit2.Runner.RunnerGroupID)

@@ -287,14 +287,14 @@ func (s *Server) matchJobs() {
 	idle := map[string][]*runners.Runner{} // by scope key, in ID order
 	kept := f.waiting[:0]
 	for _, j := range f.waiting {
-		r := s.st.runnerFor(j, idle)
+		r, sd := s.st.runnerFor(j, idle)
 		if r == nil {
 			kept = append(kept, j)
 			continue
 		}
 		r.Busy = true
 		j.Status, j.StartedAt, j.RunnerID, j.RunnerName = statusInProgress, s.now().UTC().Truncate(time.Second), r.ID, r.Name
-		j.RunnerGroupID, j.RunnerGroupName = runnerGroup(r)
+		j.RunnerGroupID, j.RunnerGroupName = sd.runnerGroup(r)
 		s.event(j, statusInProgress)
 	}
 	clear(f.waiting[len(kept):])
@@ -303,10 +303,11 @@ func (s *Server) matchJobs() {
 
 // runnerFor returns the idle runner with the lowest ID that serves j's
 // repository (its own runners, and its organization's) and has every label j
-// asks for; nil when none can take it. idle caches each scope's online, idle
-// runners.
-func (s *state) runnerFor(j *job, idle map[string][]*runners.Runner) *runners.Runner {
+// asks for, and its scope; nil when none can take it. idle caches each
+// scope's online, idle runners.
+func (s *state) runnerFor(j *job, idle map[string][]*runners.Runner) (*runners.Runner, *scopeData) {
 	var best *runners.Runner
+	var in *scopeData
 	for _, key := range []string{j.repoKey, j.orgKey} {
 		rs, found := idle[key]
 		if !found {
@@ -325,12 +326,12 @@ func (s *state) runnerFor(j *job, idle map[string][]*runners.Runner) *runners.Ru
 				break
 			}
 			if !r.Busy && webhook.MatchLabels(j.Labels, labelNamesOf(r)) { // Busy: it took a job in this pass
-				best = r
+				best, in = r, s.scopes[key]
 				break
 			}
 		}
 	}
-	return best
+	return best, in
 }
 
 func labelNamesOf(r *runners.Runner) []string {
@@ -341,16 +342,16 @@ func labelNamesOf(r *runners.Runner) []string {
 	return names
 }
 
-// defaultGroupName is the name of runner group 1, which every organization
-// and enterprise has.
-const defaultGroupName = "Default"
-
-// runnerGroup is the group a runner takes a job in: its own, or the default
-// group for a runner added without one (and for a repository's runners).
-// Only the default group has a name the fake knows.
-func runnerGroup(r *runners.Runner) (id int64, name string) {
-	if r.RunnerGroupID <= 1 {
-		return 1, defaultGroupName
+// runnerGroup is the group a runner of sd takes a job in, and its name: its
+// own group, or the default group for a repository's runner, which has none
+// (GitHub names it "Default"). A group the scope does not have (a runner
+// seeded with its ID) has no name the fake knows: "", sent as null.
+func (sd *scopeData) runnerGroup(r *runners.Runner) (id int64, name string) {
+	if sd.groups == nil || r.RunnerGroupID == 0 {
+		return defaultGroupID, defaultGroupName
+	}
+	if g := sd.groups[r.RunnerGroupID]; g != nil {
+		return g.ID, g.Name
 	}
 	return r.RunnerGroupID, ""
 }

@@ -468,21 +468,36 @@ func TestConnectRunnersIsOffByDefault(t *testing.T) {
 	assert.Equal(t, runners.RunnerOffline, added.Status, "AddRunner keeps the status it is given")
 }
 
-// A runner in another group takes jobs with its group's ID.
+// A runner in another group takes jobs with its group's ID and name; one
+// seeded with a group the scope does not have, with its ID and a null name.
 func TestJobTakenInTheRunnersGroup(t *testing.T) {
 	t.Parallel()
 	srv := runnerstest.NewServer()
 	rec := listen(t, srv, nil)
 	org := srv.Org("octo-org")
-	org.AddRunner(runners.Runner{Name: "grouped", RunnerGroupID: 4, Status: runners.RunnerOnline})
-	j := org.QueueJob()
+	org.AddRunnerGroup(runners.RunnerGroup{ID: 5, Name: "gpu-pool"})
+	org.AddRunner(runners.Runner{Name: "grouped", RunnerGroupID: 5, Status: runners.RunnerOnline, Labels: []*runners.Label{{Name: "gpu"}}})
+	org.AddRunner(runners.Runner{Name: "seeded", RunnerGroupID: 4, Status: runners.RunnerOnline})
+	j := org.QueueJob("gpu")
+	assert.Equal(t, int64(5), j.RunnerGroupID)
+	assert.Equal(t, "gpu-pool", j.RunnerGroupName)
+	j = org.QueueJob()
 	assert.Equal(t, int64(4), j.RunnerGroupID)
 	assert.Equal(t, "", j.RunnerGroupName)
 	got := rec.deliveries()
-	require.Len(t, got, 2)
-	assert.Equal(t, int64(4), got[1].Job.WorkflowJob.RunnerGroupID)
-	assert.Equal(t, "", got[1].Job.WorkflowJob.RunnerGroupName, "sent as null: the fake does not know the group's name")
+	require.Len(t, got, 4)
+	assert.Equal(t, int64(5), got[1].Job.WorkflowJob.RunnerGroupID)
+	assert.Equal(t, "gpu-pool", got[1].Job.WorkflowJob.RunnerGroupName, "the group's name")
+	assert.Equal(t, int64(4), got[3].Job.WorkflowJob.RunnerGroupID)
+	assert.Equal(t, "", got[3].Job.WorkflowJob.RunnerGroupName, "sent as null: the fake does not know the group")
+	assert.Contains(t, string(srv.Deliveries()[3].Payload), `"runner_group_name":null`)
 	assert.Equal(t, http.StatusAccepted, srv.Deliveries()[1].StatusCode)
+
+	// Renamed, the group's new name is sent.
+	_, err := srv.Client().Org("octo-org").UpdateRunnerGroup(t.Context(), 5, &runners.RunnerGroupUpdate{Name: runners.Ptr("gpu-2")})
+	require.NoError(t, err)
+	require.NoError(t, srv.CompleteJob(1, "success"))
+	assert.Equal(t, "gpu-2", org.QueueJob("gpu").RunnerGroupName)
 }
 
 // BenchmarkRequestWhileJobsWait is what each change to the fake costs while

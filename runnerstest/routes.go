@@ -2,6 +2,7 @@ package runnerstest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,6 +33,22 @@ func (s *Server) routes() {
 	s.scoped("PUT /actions/runners/{runner_id}/labels", withRunner(s.setLabels))
 	s.scoped("DELETE /actions/runners/{runner_id}/labels", withRunner(s.removeAllLabels))
 	s.scoped("DELETE /actions/runners/{runner_id}/labels/{name}", withRunner(s.removeLabel))
+
+	// Runner groups: organizations and enterprises only. {access} is
+	// "repositories" at an organization, "organizations" at an enterprise.
+	s.grouped("GET /actions/runner-groups", s.listGroups)
+	s.grouped("POST /actions/runner-groups", s.createGroup)
+	s.grouped("GET /actions/runner-groups/{runner_group_id}", s.getGroup)
+	s.grouped("PATCH /actions/runner-groups/{runner_group_id}", withGroup(s.updateGroup))
+	s.grouped("DELETE /actions/runner-groups/{runner_group_id}", withGroup(s.deleteGroup))
+	s.grouped("GET /actions/runner-groups/{runner_group_id}/runners", withGroup(s.listGroupRunners))
+	s.grouped("PUT /actions/runner-groups/{runner_group_id}/runners", withGroup(s.setGroupRunners))
+	s.grouped("PUT /actions/runner-groups/{runner_group_id}/runners/{runner_id}", withGroupRunner(s.addGroupRunner))
+	s.grouped("DELETE /actions/runner-groups/{runner_group_id}/runners/{runner_id}", withGroupRunner(s.removeGroupRunner))
+	s.grouped("GET /actions/runner-groups/{runner_group_id}/{access}", withAccess(s.listAccess))
+	s.grouped("PUT /actions/runner-groups/{runner_group_id}/{access}", withAccess(s.setAccess))
+	s.grouped("PUT /actions/runner-groups/{runner_group_id}/{access}/{member_id}", s.withMember(s.addAccess))
+	s.grouped("DELETE /actions/runner-groups/{runner_group_id}/{access}/{member_id}", s.withMember(s.removeAccess))
 
 	s.mux.Handle("/", s.serve(func(*call) reply { return notFound() }))
 }
@@ -79,9 +96,16 @@ func (k scopeKind) key(r *http.Request) string {
 // scoped registers h for "METHOD /path" under every scope kind's prefix; a
 // scope the test has not declared is 404, as GitHub answers for an
 // organization that does not exist.
-func (s *Server) scoped(pattern string, h handler) {
+func (s *Server) scoped(pattern string, h handler) { s.scopedAt(scopeKinds, pattern, h) }
+
+// grouped registers h as scoped does, under the prefixes of the scopes that
+// have runner groups: enterprises and organizations. A repository's path is
+// GitHub's 404.
+func (s *Server) grouped(pattern string, h handler) { s.scopedAt(scopeKinds[:2], pattern, h) }
+
+func (s *Server) scopedAt(kinds []scopeKind, pattern string, h handler) {
 	method, path, _ := strings.Cut(pattern, " ")
-	for _, k := range scopeKinds {
+	for _, k := range kinds {
 		s.handle(method+" "+k.prefix()+path, func(c *call) reply {
 			if c.scope = s.st.scopes[k.key(c.r)]; c.scope == nil {
 				return notFound()
@@ -139,6 +163,43 @@ func ghError(status int, message string, details ...string) reply {
 }
 
 func notFound() reply { return ghError(http.StatusNotFound, "Not Found") }
+
+// field is a field of a request body: its JSON name, where its value goes,
+// whether the body must have it, and whether null is a value (the zero
+// value) rather than the wrong type.
+type field struct {
+	name     string
+	into     any
+	required bool
+	nullable bool
+}
+
+// decodeBody decodes a JSON object into fields as GitHub's schema checks
+// it: a body that is not an object, a required field left out, or a field
+// of the wrong type (null included, unless nullable) is 422; fields not
+// listed are ignored, as the schemas allow. It returns the names of the
+// fields the body has.
+func decodeBody(body []byte, fields ...field) (map[string]bool, reply, bool) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return nil, invalid("the body must be a JSON object"), false
+	}
+	present := map[string]bool{}
+	for _, f := range fields {
+		v, ok := raw[f.name]
+		switch {
+		case !ok && f.required:
+			return nil, invalid(fmt.Sprintf("%q wasn't supplied.", f.name)), false
+		case !ok:
+			continue
+		case string(v) == "null" && f.nullable:
+		case string(v) == "null" || json.Unmarshal(v, f.into) != nil:
+			return nil, invalid(fmt.Sprintf("%q has the wrong type.", f.name)), false
+		}
+		present[f.name] = true
+	}
+	return present, reply{}, true
+}
 
 func invalid(reason string) reply {
 	return ghError(http.StatusUnprocessableEntity, "Invalid request.\n\n"+reason, reason)

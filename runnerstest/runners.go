@@ -15,21 +15,29 @@ import (
 
 // listRunners serves one page of the scope's runners, filtered by name.
 func (s *Server) listRunners(c *call) reply {
-	q := c.r.URL.Query()
-	perPage := min(positive(q.Get("per_page"), 30), 100)
-	page := positive(q.Get("page"), 1)
+	name, filtered := c.r.URL.Query()["name"]
 	var matched []*runners.Runner
 	for _, rn := range c.scope.sorted() {
-		if name, ok := q["name"]; !ok || rn.Name == name[0] {
+		if !filtered || rn.Name == name[0] {
 			matched = append(matched, rn)
 		}
 	}
-	total := len(matched)
-	pageRunners := []*runners.Runner{}
+	return paged(c, "runners", matched)
+}
+
+// paged answers one page of items as GitHub's lists are answered,
+// {"total_count": n, key: [...]}, with per_page (default 30, at most 100),
+// page (from 1) and the Link header.
+func paged[T any](c *call, key string, items []T) reply {
+	q := c.r.URL.Query()
+	perPage := min(positive(q.Get("per_page"), 30), 100)
+	page := positive(q.Get("page"), 1)
+	total := len(items)
+	onPage := []T{}
 	if start := (page - 1) * perPage; start < total {
-		pageRunners = matched[start:min(start+perPage, total)]
+		onPage = items[start:min(start+perPage, total)]
 	}
-	rep := jsonReply(http.StatusOK, map[string]any{"total_count": total, "runners": pageRunners})
+	rep := jsonReply(http.StatusOK, map[string]any{"total_count": total, key: onPage})
 	if link := linkHeader(c.r, page, perPage, total); link != "" {
 		rep.header.Set("Link", link)
 	}
@@ -82,7 +90,7 @@ func (s *Server) deleteRunner(c *call, r *runners.Runner) reply {
 		return ghError(http.StatusUnprocessableEntity, fmt.Sprintf("Bad request - Runner %q is still running a job\"", r.Name))
 	}
 	delete(c.scope.runners, r.ID)
-	return reply{status: http.StatusNoContent, header: http.Header{}}
+	return noContent()
 }
 
 func (s *Server) listApplications(*call) reply { return jsonReply(http.StatusOK, applications) }

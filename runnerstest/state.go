@@ -21,12 +21,20 @@ type state struct {
 	// version; the same at every scope, as on GitHub.
 	deprecations map[string]runners.RunnerDeprecation
 	fleet        fleet // the jobs and the webhook deliveries: jobs.go, webhooks.go
+	lastGroup    int64 // the last runner group ID handed out, across scopes: groups.go
 }
 
 // scopeData is one enterprise, organization or repository.
 type scopeData struct {
+	key     string // its scopeKey
 	path    string // "orgs/Octo-Org": the kind and the names as first declared, for display
 	runners map[int64]*runners.Runner
+	// groups are an organization's or an enterprise's own runner groups,
+	// by ID, 1 the default group; nil for a repository (groups.go).
+	groups map[int64]*group
+	// enterprise is the scopeKey of an organization's enterprise; "" for
+	// none ([ScopeState.SetEnterprise]).
+	enterprise string
 }
 
 // scopeKey is the key of a scope in state.scopes: the kind and the names,
@@ -47,6 +55,11 @@ type ScopeState struct {
 	s   *Server
 	key string
 }
+
+// Server returns the fake the scope's state belongs to: for code handed a
+// ScopeState (such as [Server.State]'s) that needs the server's side too,
+// its webhooks ([Server.SendWebhooks]) or jobs ([Server.CompleteJob]).
+func (st *ScopeState) Server() *Server { return st.s }
 
 // Enterprise returns the state of an enterprise, creating it empty on first
 // use. The slug is case-insensitive, as on GitHub.
@@ -101,7 +114,7 @@ func (s *Server) declare(kind string, names ...string) *ScopeState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st.scopes[key] == nil {
-		s.st.scopes[key] = &scopeData{path: kind + "/" + strings.Join(names, "/"), runners: map[int64]*runners.Runner{}}
+		s.st.scopes[key] = newScopeData(key, kind+"/"+strings.Join(names, "/"))
 	}
 	return &ScopeState{s: s, key: key}
 }
@@ -119,7 +132,9 @@ func (st *ScopeState) locked(f func(sd *scopeData)) {
 // AddRunner stores a copy of r in the scope and returns the stored copy. An
 // ID of 0 gets the next free one; a label without an ID gets the one its name
 // has everywhere; a label without a type is custom; an empty status is
-// offline. It panics on an ID already used in any scope or a name already
+// offline. At an organization or enterprise, a runner without a group
+// (RunnerGroupID 0) is in the default group, 1; a group ID the scope does not
+// have is kept as given (see [ScopeState.AddRunnerGroup]). It panics on an ID already used in any scope or a name already
 // used in this one: both are mistakes in a test's set-up.
 func (st *ScopeState) AddRunner(r runners.Runner) *runners.Runner {
 	return st.AddRunners(r)[0]
@@ -160,6 +175,7 @@ func (s *state) store(sd *scopeData, r runners.Runner) *runners.Runner {
 		r.ID = s.newRunnerID()
 	}
 	s.nextID = max(s.nextID, r.ID)
+	s.placeInGroup(sd, &r)
 	if r.Status == "" {
 		r.Status = runners.RunnerOffline
 	}
@@ -197,7 +213,8 @@ func (st *ScopeState) Runner(id int64) (r runners.Runner, ok bool) {
 // UpdateRunner changes one runner of the scope under the server's lock, for
 // what happens on GitHub's side: a runner coming online, taking a job
 // (Busy), finishing it. It reports whether the runner exists. The ID cannot
-// be changed.
+// be changed; a RunnerGroupID set to 0 at an organization or enterprise is
+// the default group, 1, as in [ScopeState.AddRunner].
 func (st *ScopeState) UpdateRunner(id int64, update func(r *runners.Runner)) (ok bool) {
 	st.locked(func(sd *scopeData) {
 		r := sd.runners[id]
@@ -210,6 +227,7 @@ func (st *ScopeState) UpdateRunner(id int64, update func(r *runners.Runner)) (ok
 		for i, l := range c.Labels {
 			c.Labels[i] = st.s.st.label(l.Name, l.Type, l.ID)
 		}
+		st.s.st.placeInGroup(sd, c)
 		sd.runners[id], ok = c, true
 	})
 	return ok

@@ -240,6 +240,8 @@ func TestStateOfAClientScope(t *testing.T) {
 	srv.State(c.Enterprise("x")).AddRunner(runners.Runner{Name: "ent"})
 	assert.Equal(t, []string{"ent"}, namesOf(srv.Enterprise("x").Runners()))
 	assert.Len(t, srv.Org("x").Runners(), 2, "each scope is its own")
+	assert.Same(t, srv, srv.State(c.Org("x")).Server(), "a state leads back to its server")
+	assert.NotSame(t, srv, runnerstest.NewServer().Org("x").Server())
 
 	// A name that needs escaping.
 	srv.State(c.Org("a b")).AddRunner(runners.Runner{Name: "spaced"})

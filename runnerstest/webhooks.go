@@ -334,13 +334,9 @@ func (s *Server) payload(j *job, action string) (p jobPayload, targetType string
 		owner = s.account(sd.path[len("orgs/"):], "Organization") // the organization's name as declared
 		p.Organization = &organization{Login: owner.Login, ID: owner.ID, URL: apiURL + "/orgs/" + url.PathEscape(owner.Login)}
 	}
-	full := owner.Login + "/" + j.repo
 	repoPath := url.PathEscape(owner.Login) + "/" + url.PathEscape(j.repo)
 	p.Action = action
-	p.Repository = repository{
-		ID: s.st.fleet.id("repo:" + j.repoKey), Name: j.repo, FullName: full, Owner: owner,
-		HTMLURL: htmlURL + "/" + repoPath, URL: apiURL + "/repos/" + repoPath,
-	}
+	p.Repository = s.repository(owner, j.repo, j.repoKey)
 	p.Sender = s.account(sender, "User")
 	p.WorkflowJob = workflowJob{
 		ID: j.ID, RunID: j.RunID, WorkflowName: workflowName, HeadBranch: headBranch, RunAttempt: 1,
@@ -358,6 +354,16 @@ func (s *Server) payload(j *job, action string) (p jobPayload, targetType string
 		return p, "organization", p.Organization.ID
 	}
 	return p, "repository", p.Repository.ID
+}
+
+// repository is the repository named name of owner, whose scopeKey is key;
+// the caller holds s.mu.
+func (s *Server) repository(owner account, name, key string) repository {
+	repoPath := url.PathEscape(owner.Login) + "/" + url.PathEscape(name)
+	return repository{
+		ID: s.st.fleet.id("repo:" + key), Name: name, FullName: owner.Login + "/" + name, Owner: owner,
+		HTMLURL: htmlURL + "/" + repoPath, URL: apiURL + "/repos/" + repoPath,
+	}
 }
 
 // account is the account with the login; the caller holds s.mu.

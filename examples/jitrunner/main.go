@@ -9,12 +9,19 @@
 // fleet.GenerateJITConfigReplacing; any other runner of that name is left
 // alone and the 409 reported.
 //
+// The runner joins the runner group named by -runner-group, whose ID is
+// found by name (fleet.FindRunnerGroup: one request for up to 100 groups),
+// or the group with the ID -group; with neither, the default group (ID 1).
+// A repository has no runner groups: its runners take the default.
+//
 // With GITHUB_TOKEN set and a scope flag given it asks GitHub; otherwise it
 // runs against the built-in fake (package runnerstest), seeded with such a
-// leftover runner, so the config it prints is fake, and says so on stderr:
+// leftover runner (and the group -runner-group names), so the config it
+// prints is fake, and says so on stderr:
 //
 //	go run ./examples/jitrunner
-//	GITHUB_TOKEN=... go run ./examples/jitrunner -org octo-org -name build-42 -labels linux,x64,gpu
+//	go run ./examples/jitrunner -runner-group gpu
+//	GITHUB_TOKEN=... go run ./examples/jitrunner -org octo-org -name build-42 -labels linux,x64,gpu -runner-group gpu
 //	GITHUB_TOKEN=... go run ./examples/jitrunner -base-url https://ghes.example.com -enterprise acme -group 3
 //
 // The config is printed on purpose: handing it to run.sh is this program's
@@ -55,22 +62,41 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var where target
 	where.flags(fs, 30*time.Second)
 	name := fs.String("name", "jit-runner-1", "runner name, unique in the scope")
-	group := fs.Int64("group", 1, "runner group ID (1 is the default group)")
+	group := fs.Int64("group", 1, "runner group `ID` (1 is the default group)")
+	groupName := fs.String("runner-group", "", "runner group `NAME`, looked up by name (instead of -group)")
 	labels := fs.String("labels", "self-hosted,linux,x64", "comma-separated runner labels")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *groupName != "" && isSet(fs, "group") {
+		return errors.New("give -group ID or -runner-group NAME, not both")
 	}
 	scope, fake, err := where.open(getenv("GITHUB_TOKEN"), stderr)
 	if err != nil {
 		return err
 	}
+	groups, hasGroups := scope.(runners.GroupScope)
+	if *groupName != "" && !hasGroups {
+		return fmt.Errorf("-runner-group %q: a repository has no runner groups (its runners join the default group)", *groupName)
+	}
 	if fake != nil && !slices.ContainsFunc(fake.Runners(), func(r runners.Runner) bool { return r.Name == *name }) {
 		fake.AddRunner(runners.Runner{Name: *name, Ephemeral: true}) // an earlier try's, never started
 		fmt.Fprintf(stderr, "The fake holds a leftover runner named %q; the config printed is fake.\n", *name)
 	}
+	if fake != nil && *groupName != "" && !slices.ContainsFunc(fake.RunnerGroups(), func(g runners.RunnerGroup) bool { return g.Name == *groupName }) {
+		fake.AddRunnerGroup(runners.RunnerGroup{Name: *groupName})
+		fmt.Fprintf(stderr, "The fake holds a runner group named %q.\n", *groupName)
+	}
 	ctx, cancel := context.WithTimeout(ctx, where.timeout)
 	defer cancel()
 
+	if *groupName != "" {
+		g, err := fleet.FindRunnerGroup(ctx, groups, *groupName)
+		if err != nil {
+			return err
+		}
+		*group = g.ID
+	}
 	req := &runners.JITConfigRequest{Name: *name, RunnerGroupID: *group, Labels: strings.Split(*labels, ",")}
 	owns := func(r *runners.Runner) bool { // ours: made by a JIT config, and never started
 		return r.Ephemeral && r.Status == runners.RunnerOffline
@@ -79,9 +105,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "Runner %q (ID %d) is waiting for its machine: it runs one job, then GitHub removes it.\n", jit.Runner.Name, jit.Runner.ID)
+	fmt.Fprintf(stderr, "Runner %q (ID %d, runner group %d) is waiting for its machine: it runs one job, then GitHub removes it.\n",
+		jit.Runner.Name, jit.Runner.ID, *group)
 	fmt.Fprintf(stdout, "./run.sh --jitconfig %s\n", jit.EncodedJITConfig)
 	return nil
+}
+
+// isSet reports whether the command line gave the flag.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // The rest of this file is the same in every example, so that each can be

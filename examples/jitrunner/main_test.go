@@ -84,6 +84,7 @@ func TestRunOnGitHub(t *testing.T) {
 	t.Parallel()
 	srv := runnerstest.NewServer()
 	st := srv.Org("acme-org")
+	st.AddRunnerGroup(runners.RunnerGroup{ID: 3, Name: "gpu"})
 	st.AddRunner(runners.Runner{ID: 7, Name: "build-7", Ephemeral: true})                               // left behind: ours
 	st.AddRunner(runners.Runner{ID: 8, Name: "build-8", Ephemeral: true, Status: runners.RunnerOnline}) // started: not ours to delete
 	ts := httptest.NewServer(srv)
@@ -91,7 +92,7 @@ func TestRunOnGitHub(t *testing.T) {
 	withToken := env(map[string]string{"GITHUB_TOKEN": "ghp_from_env"})
 
 	var out, errOut bytes.Buffer
-	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-7", "-group", "3", "-labels", "linux,gpu"}, withToken, &out, &errOut)
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-7", "-runner-group", "gpu", "-labels", "linux,gpu"}, withToken, &out, &errOut)
 	require.NoError(t, err)
 	id, name := jitRunner(t, out.String())
 	assert.Equal(t, "build-7", name)
@@ -103,15 +104,60 @@ func TestRunOnGitHub(t *testing.T) {
 	}
 	assert.NotContains(t, left, int64(7), "the leftover runner was replaced")
 	require.Contains(t, left, int64(9))
-	assert.Equal(t, int64(3), left[9].RunnerGroupID)
-	assert.True(t, srv.Requests()[0].SentToken("ghp_from_env"), "the token from GITHUB_TOKEN")
-	assert.JSONEq(t, `{"name":"build-7","runner_group_id":3,"labels":["linux","gpu"]}`, string(srv.Requests()[0].Body))
+	assert.Equal(t, int64(3), left[9].RunnerGroupID, "the group named gpu")
+	reqs := srv.Requests()
+	require.GreaterOrEqual(t, len(reqs), 2)
+	assert.True(t, reqs[0].SentToken("ghp_from_env"), "the token from GITHUB_TOKEN")
+	assert.Equal(t, "GET /orgs/acme-org/actions/runner-groups per_page=100", reqs[0].Method+" "+reqs[0].Path+" "+reqs[0].Query.Encode(), "one lookup of the group by name")
+	assert.JSONEq(t, `{"name":"build-7","runner_group_id":3,"labels":["linux","gpu"]}`, string(reqs[1].Body))
+
+	// -group gives the ID itself: no lookup.
+	out.Reset()
+	before := len(srv.Requests())
+	err = run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-10", "-group", "3"}, withToken, &out, &errOut)
+	require.NoError(t, err)
+	reqs = srv.Requests()[before:]
+	require.Len(t, reqs, 1)
+	assert.JSONEq(t, `{"name":"build-10","runner_group_id":3,"labels":["self-hosted","linux","x64"]}`, string(reqs[0].Body))
 
 	out.Reset()
 	err = run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-name", "build-8"}, withToken, &out, &errOut)
 	assert.ErrorIs(t, err, runners.ErrConflict)
 	assert.Empty(t, out.String())
-	assert.Len(t, st.Runners(), 2, "a runner that is not ours is never deleted")
+	_, ok := st.Runner(8)
+	assert.True(t, ok, "a runner that is not ours is never deleted")
+	assert.Len(t, st.Runners(), 3)
+}
+
+// -runner-group finds the group by its exact name: none of that name is
+// ErrNotFound, and no runner is made.
+func TestRunRunnerGroupNotFound(t *testing.T) {
+	t.Parallel()
+	srv := runnerstest.NewServer()
+	st := srv.Org("acme-org")
+	st.AddRunnerGroup(runners.RunnerGroup{Name: "gpu"})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"-base-url", ts.URL, "-org", "acme-org", "-runner-group", "GPU"}, env(map[string]string{"GITHUB_TOKEN": "t"}), &out, &errOut)
+	assert.ErrorIs(t, err, runners.ErrNotFound)
+	assert.Empty(t, out.String())
+	assert.Empty(t, st.Runners())
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method, "only the lookup: %s", r.Path)
+	}
+}
+
+// On the fake, -runner-group names a group the fake then holds, and the
+// runner joins it; without it, the default group.
+func TestRunOnTheFakeRunnerGroup(t *testing.T) {
+	t.Parallel()
+	for args, want := range map[string]string{"-runner-group gpu": "runner group 2)", "": "runner group 1)", "-runner-group Default": "runner group 1)"} {
+		var out, errOut bytes.Buffer
+		require.NoError(t, run(t.Context(), strings.Fields(args), env(nil), &out, &errOut), args)
+		assert.Contains(t, errOut.String(), want, args)
+		assert.Equal(t, args == "-runner-group gpu", strings.Contains(errOut.String(), `The fake holds a runner group named "gpu"`), args)
+	}
 }
 
 // The requests have a deadline: a server that never answers does not hold
@@ -142,6 +188,9 @@ func TestRunBadFlags(t *testing.T) {
 		{"-url", "https://github.com/a/b/c"},
 		{"-bogus"},
 		{"-org", "a", "-group", "0"},
+		{"-org", "a", "-group", "2", "-runner-group", "gpu"},
+		{"-org", "a", "-group", "1", "-runner-group", "gpu"},
+		{"-repo", "a/b", "-runner-group", "gpu"},
 		{"-org", "a", "-labels", ""},
 		{"-org", "a", "-timeout", "0s"},
 	} {
