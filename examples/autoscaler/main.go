@@ -379,11 +379,11 @@ func (t *target) flags(fs *flag.FlagSet, timeout time.Duration) {
 	fs.DurationVar(&t.timeout, "timeout", timeout, "the most the program's requests may take, all together")
 }
 
-// open returns the scope the flags name: on GitHub with a token and a scope
-// flag; otherwise on a new fake, seeded with the runners of GitHub's
-// documentation (its state is returned too), at -org octo-org unless a flag
-// names a scope.
-func (t *target) open(token string, stderr io.Writer) (runners.Scope, *runnerstest.ScopeState, error) {
+// open returns the scope the flags name, on a client with opts: on GitHub
+// with a token and a scope flag; otherwise on a new fake, seeded with the
+// runners of GitHub's documentation (its state is returned too), at -org
+// octo-org unless a flag names a scope.
+func (t *target) open(token string, stderr io.Writer, opts ...runners.Option) (runners.Scope, *runnerstest.ScopeState, error) {
 	named := 0
 	for _, v := range []string{t.org, t.repo, t.enterprise, t.url} {
 		named += min(len(v), 1)
@@ -394,7 +394,7 @@ func (t *target) open(token string, stderr io.Writer) (runners.Scope, *runnerste
 	case t.timeout <= 0:
 		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration", t.timeout)
 	case token != "" && named == 1 && !t.fake:
-		c, err := runners.NewClient(runners.WithToken(token), runners.WithBaseURL(t.baseURL))
+		c, err := runners.NewClient(append([]runners.Option{runners.WithToken(token), runners.WithBaseURL(t.baseURL)}, opts...)...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -407,7 +407,7 @@ func (t *target) open(token string, stderr io.Writer) (runners.Scope, *runnerste
 		t.org = "octo-org"
 	}
 	srv := runnerstest.NewServer()
-	s, err := t.scope(srv.Client())
+	s, err := t.scope(srv.Client(opts...))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -98,9 +98,9 @@ func (t *target) flags(fs *flag.FlagSet, timeout time.Duration) {
 }
 
 // open returns the scope the flags name, on a client with opts: on GitHub
-// with a token and a scope flag; otherwise on a new fake, seeded with the runners of GitHub's
-// documentation (its state is returned too), at -org octo-org unless a flag
-// names a scope.
+// with a token and a scope flag; otherwise on a new fake, seeded with the
+// runners of GitHub's documentation (its state is returned too), at -org
+// octo-org unless a flag names a scope.
 func (t *target) open(token string, stderr io.Writer, opts ...runners.Option) (runners.Scope, *runnerstest.ScopeState, error) {
 	named := 0
 	for _, v := range []string{t.org, t.repo, t.enterprise, t.url} {
