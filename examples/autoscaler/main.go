@@ -84,8 +84,8 @@ var demoJobs = [][]string{
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("autoscaler", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var where target
-	where.flags(fs, 5*time.Second)
+	var where runnerstest.ScopeFlags
+	where.Register(fs, 5*time.Second)
 	group := fs.String("runner-group", "Default", "the runner group `NAME` of the runners")
 	addr := fs.String("addr", ":8080", "the `ADDRESS` to serve the webhook on, at /webhook")
 	if err := fs.Parse(args); err != nil {
@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *group == "" {
 		return errors.New("-runner-group: want a group's name")
 	}
-	scope, fake, err := where.open(getenv("GITHUB_TOKEN"), stderr)
+	scope, fake, err := where.Open(getenv("GITHUB_TOKEN"), stderr)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if fake == nil && len(secret) == 0 {
 		return errors.New("WEBHOOK_SECRET is empty: set it to the webhook's secret, so that only GitHub's deliveries are acted on")
 	}
-	a := newAutoscaler(groups, *group, where.timeout, stdout)
+	a := newAutoscaler(groups, *group, where.Timeout, stdout)
 	if fake != nil {
 		if _, ok := scope.(*runners.OrgService); !ok {
 			return errors.New("the fake queues jobs at an organization: give -org, or no scope flag")
@@ -119,7 +119,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	// The group's ID is looked up once now, so that a wrong name or token
 	// stops the program here; the cache answers every job after, for an hour.
-	lookup, cancel := context.WithTimeout(ctx, where.timeout)
+	lookup, cancel := context.WithTimeout(ctx, where.Timeout)
 	_, err = a.groups.ID(lookup, *group)
 	cancel()
 	if err != nil {
@@ -357,79 +357,4 @@ func (a *autoscaler) gone(ctx context.Context, runnerID int64, name string) erro
 	}
 	a.printf("runner %s (ID %d) gone", name, runnerID)
 	return nil
-}
-
-// The rest of this file is the same in every example, so that each can be
-// copied out of the repository alone: where the program runs.
-
-// target is a scope on GitHub, or on the built-in fake (package runnerstest).
-type target struct {
-	org, repo, enterprise, url, baseURL string
-	fake                                bool
-	timeout                             time.Duration
-}
-
-func (t *target) flags(fs *flag.FlagSet, timeout time.Duration) {
-	fs.StringVar(&t.org, "org", "", "organization `NAME`")
-	fs.StringVar(&t.repo, "repo", "", "repository `OWNER/REPO`")
-	fs.StringVar(&t.enterprise, "enterprise", "", "enterprise `SLUG`")
-	fs.StringVar(&t.url, "url", "", "the scope's GitHub `URL`, such as https://github.com/octo-org/octo-repo")
-	fs.StringVar(&t.baseURL, "base-url", "https://api.github.com", "API base `URL`, for GitHub Enterprise Server or GHE.com")
-	fs.BoolVar(&t.fake, "fake", false, "use the built-in fake, even with GITHUB_TOKEN set")
-	fs.DurationVar(&t.timeout, "timeout", timeout, "the most the program's requests may take, all together")
-}
-
-// open returns the scope the flags name, on a client with opts: on GitHub
-// with a token and a scope flag; otherwise on a new fake, seeded with the
-// runners of GitHub's documentation (its state is returned too), at -org
-// octo-org unless a flag names a scope.
-func (t *target) open(token string, stderr io.Writer, opts ...runners.Option) (runners.Scope, *runnerstest.ScopeState, error) {
-	named := 0
-	for _, v := range []string{t.org, t.repo, t.enterprise, t.url} {
-		named += min(len(v), 1)
-	}
-	switch {
-	case named > 1:
-		return nil, nil, errors.New("give at most one of -org, -repo, -enterprise or -url")
-	case t.timeout <= 0:
-		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration", t.timeout)
-	case token != "" && named == 1 && !t.fake:
-		c, err := runners.NewClient(append([]runners.Option{runners.WithToken(token), runners.WithBaseURL(t.baseURL)}, opts...)...)
-		if err != nil {
-			return nil, nil, err
-		}
-		s, err := t.scope(c)
-		return s, nil, err
-	}
-	fmt.Fprintln(stderr, "Using the built-in fake, seeded with the runners of GitHub's documentation. To ask GitHub, set\n"+
-		"GITHUB_TOKEN and give -org NAME, -repo OWNER/REPO, -enterprise SLUG or -url URL (and -base-url URL for GHES).")
-	if named == 0 {
-		t.org = "octo-org"
-	}
-	srv := runnerstest.NewServer()
-	s, err := t.scope(srv.Client(opts...))
-	if err != nil {
-		return nil, nil, err
-	}
-	st := srv.State(s) // the fake's state of the scope s names
-	for _, r := range runnerstest.DocumentedRunners() {
-		st.AddRunner(r)
-	}
-	return s, st, nil
-}
-
-func (t *target) scope(c *runners.Client) (runners.Scope, error) {
-	switch {
-	case t.org != "":
-		return c.Org(t.org), nil
-	case t.enterprise != "":
-		return c.Enterprise(t.enterprise), nil
-	case t.url != "":
-		return c.ScopeFromURL(t.url)
-	}
-	owner, name, ok := strings.Cut(t.repo, "/")
-	if !ok {
-		return nil, fmt.Errorf("-repo %q: want OWNER/REPO", t.repo)
-	}
-	return c.Repo(owner, name), nil
 }
