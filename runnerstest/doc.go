@@ -33,8 +33,8 @@
 // schema rejects); read-only labels that survive set and remove-all; 404 for
 // a label the runner lacks; 422 "still running a job" when deleting a busy
 // runner; the runner version end-of-life schedules set with
-// [Server.SetDeprecation]; and a GitHub App's installation token exchange.
-// Errors come in GitHub's error shape. The 26 runner group operations are
+// [Server.SetDeprecation]; and a GitHub App's installation lookups and token
+// exchange (see "GitHub Apps"). Errors come in GitHub's error shape. The 26 runner group operations are
 // served too, at organizations and enterprises (see "Runner groups").
 //
 // # Runner groups
@@ -119,11 +119,85 @@
 //
 // A request without Authorization gets 401 "Requires authentication"; one
 // with a scheme and no credential ("Bearer ") gets 401 "Bad credentials". Any
-// other credential is accepted. Every answer carries GitHub's X-RateLimit-*
-// headers for the "core" resource: each credential has 5,000 requests an
-// hour ([Server.SetRateLimit] changes it), requests without one share 60;
-// every answer costs 1 except a 304; a spent budget is GitHub's 403 "API rate
-// limit exceeded" until its reset.
+// other credential is accepted as a user's token, but for those of the
+// GitHub Apps a test registers (see "GitHub Apps"). Every answer carries
+// GitHub's X-RateLimit-* headers for the "core" resource: each token has
+// 5,000 requests an hour ([Server.SetRateLimit] changes it), requests
+// without one share 60; every answer costs 1 except a 304; a spent budget is
+// GitHub's 403 "API rate limit exceeded" until its reset.
+//
+// # GitHub Apps
+//
+// Register an App with the public half of its key, install it, and give the
+// client the private key, as GitHub hands it out:
+//
+//	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+//	app := srv.AddApp("Iv23liEXAMPLE", &key.PublicKey) // its Client ID, or its App ID: "123456"
+//	in := app.Install(srv.Org("octo-org"))             // the organization and all its repositories
+//	pemKey := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+//	c := srv.Client(runners.WithApp("Iv23liEXAMPLE", pemKey))
+//
+// [App.Install] also installs on an enterprise, or on a repository (of its
+// owner's account, with that repository selected; an App has one
+// installation per account, as on GitHub). The fake then plays GitHub's
+// side. The lookups, GET /orgs/{org}/installation,
+// /repos/{owner}/{repo}/installation and
+// /enterprises/{enterprise}/installation, answer GitHub's installation
+// object (id, app_id, client_id, account, target_type, repository_selection,
+// permissions, ...), or 404 where the App is not installed. The exchange,
+// POST /app/installations/{installation_id}/access_tokens, answers a token
+// that lasts an hour on the fake's clock, for an installation of the App
+// whose JWT asks (404 for another App's). Both take only an App's JWT,
+// checked on the fake's clock as GitHub checks it, with GitHub's 401 and
+// message: RS256, signed with the key of the App its "iss" names (the
+// Client ID as a string, or the App ID as a number or a string), else "A
+// JSON web token could not be decoded", as for a token where a JWT must
+// be; an integer "iat" not after the fake's time; an integer "exp" after
+// it ("'Expiration time' claim ('exp') must be a numeric value ...") and
+// no more than 10 minutes ahead ("... is too far in the future"). An
+// installation token reaches what its installation is installed on (an
+// organization and its repositories, the selected repositories, the
+// enterprise), and gets 403 "Resource not accessible by integration"
+// elsewhere; once expired, 401 "Bad credentials". [Server.Requests] records
+// neither JWTs nor tokens.
+//
+// The budgets are GitHub's: each installation's tokens share one, 5,000
+// requests an hour unless [Installation.SetRateLimit] sets it, and each
+// App's JWT (its lookups and exchanges) has its own ([App.SetRateLimit]),
+// apart from the tokens'. A spent installation is GitHub's 403 "API rate
+// limit exceeded for installation ID ..." until the reset on the fake's
+// clock; a 304 costs nothing. [Installation.RateLimit] and [App.RateLimit]
+// say what is used, so a test can see a pool ([runners.WithAppPool]) send
+// each request through the App with the most budget left, the client send
+// nothing over a spent budget until its reset, and the 304s of its ETag
+// cache cost nothing; [Installation.FailNext] aims a fault at one
+// installation's tokens, such as a secondary rate limit that puts one App
+// of a pool under its cooldown.
+//
+// Until a test registers an App, the fake knows none: the exchange takes any
+// credential, and its token, like any other, reaches every scope.
+//
+// Where GitHub's documentation leaves it open, the fake chooses:
+//   - A credential of three dot-separated parts is taken for a JWT. A JWT
+//     the fake refuses, and an expired installation token, count against
+//     the budget of requests without a credential.
+//   - An "iss" naming no App is "A JSON web token could not be decoded", as
+//     GitHub answers an issuer it does not take. An "iat" one second ahead
+//     of the fake's time is refused: GitHub refuses an iat in its future and
+//     asks for one 60 seconds in the past against clock drift. "exp" is held
+//     against the fake's time, not against "iat", as GitHub's docs say.
+//   - An App's JWT has 5,000 requests an hour, and its spent budget is "API
+//     rate limit exceeded for app ID ..."; GitHub documents neither. A valid
+//     JWT on a runner endpoint is 403 "Resource not accessible by
+//     integration".
+//   - Every installation holds the permissions the runner endpoints ask for
+//     (administration, organization_self_hosted_runners), and they are not
+//     checked. An organization's installation with selected repositories
+//     reaches the organization's own endpoints, as organization permissions
+//     do on GitHub.
+//   - App IDs count from 1, installation IDs from 1001; an account's ID is
+//     the one its webhook payloads carry. An App registered by its App ID
+//     gets a made-up Client ID ([App.ClientID]).
 //
 // # Conditional requests
 //

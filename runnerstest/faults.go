@@ -23,20 +23,27 @@ type Fault struct {
 type pendingFault struct {
 	Fault
 	left int
+	// installation, when not 0, limits the fault to requests carrying a
+	// token of that installation ([Installation.FailNext]).
+	installation int64
 }
 
 // FailNext makes the server answer the next n requests that match f with f
 // instead of serving them. Faults queue in the order they are set up. A
 // faulted request counts against the rate limit, as GitHub counts its
 // errors.
-func (s *Server) FailNext(n int, f Fault) {
+func (s *Server) FailNext(n int, f Fault) { s.failNext(n, f, 0) }
+
+// failNext queues f for the next n requests that match it and, when
+// installation is not 0, carry a token of that installation.
+func (s *Server) failNext(n int, f Fault, installation int64) {
 	if n <= 0 {
 		return
 	}
 	f.Header = f.Header.Clone() // the caller's header may change; the fault may not
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, pendingFault{f, n})
+	s.faults = append(s.faults, pendingFault{f, n, installation})
 }
 
 // PrimaryRateLimit is the 403 GitHub answers when the hourly quota of 5,000
@@ -80,10 +87,14 @@ func (f *Fault) reply() reply {
 	return rep
 }
 
-// takeFault returns the first queued fault matching r, if any, and counts it.
-func (s *Server) takeFault(r *http.Request) *Fault {
+// takeFault returns the first queued fault matching r, sent with a token of
+// installation (0 for none), if any, and counts it.
+func (s *Server) takeFault(r *http.Request, installation int64) *Fault {
 	for i := range s.faults {
 		f := &s.faults[i]
+		if f.installation != 0 && f.installation != installation {
+			continue
+		}
 		if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 			continue
 		}

@@ -15,7 +15,10 @@ import (
 // orgs/{org}, repos/{owner}/{repo}); every pattern is also served under
 // GitHub Enterprise Server's /api/v3.
 func (s *Server) routes() {
-	s.handle("POST /app/installations/{installation_id}/access_tokens", s.installationToken)
+	s.handle("POST /app/installations/{installation_id}/access_tokens", s.createInstallationToken)
+	s.handle("GET /enterprises/{enterprise}/installation", s.getInstallation)
+	s.handle("GET /orgs/{org}/installation", s.getInstallation)
+	s.handle("GET /repos/{owner}/{repo}/installation", s.getInstallation)
 
 	s.scoped("GET /actions/runners", s.listRunners)
 	s.scoped("GET /actions/runners/downloads", s.listApplications)
@@ -58,6 +61,7 @@ type call struct {
 	r     *http.Request
 	body  []byte
 	scope *scopeData // for scoped routes: the scope the path names
+	who   *caller    // who sent it
 }
 
 // handler works out the answer to a call, under the server's lock.
@@ -95,7 +99,8 @@ func (k scopeKind) key(r *http.Request) string {
 
 // scoped registers h for "METHOD /path" under every scope kind's prefix; a
 // scope the test has not declared is 404, as GitHub answers for an
-// organization that does not exist.
+// organization that does not exist, and one the caller's GitHub App
+// installation does not cover is 403 (apps.go).
 func (s *Server) scoped(pattern string, h handler) { s.scopedAt(scopeKinds, pattern, h) }
 
 // grouped registers h as scoped does, under the prefixes of the scopes that
@@ -107,8 +112,12 @@ func (s *Server) scopedAt(kinds []scopeKind, pattern string, h handler) {
 	method, path, _ := strings.Cut(pattern, " ")
 	for _, k := range kinds {
 		s.handle(method+" "+k.prefix()+path, func(c *call) reply {
-			if c.scope = s.st.scopes[k.key(c.r)]; c.scope == nil {
+			key := k.key(c.r)
+			if c.scope = s.st.scopes[key]; c.scope == nil {
 				return notFound()
+			}
+			if !c.who.mayAccess(key) {
+				return notAccessible()
 			}
 			return h(c)
 		})

@@ -104,17 +104,6 @@ func (s *Server) createToken(*call) reply {
 	})
 }
 
-// installationToken answers a GitHub App's token exchange with a token valid
-// for one hour.
-func (s *Server) installationToken(*call) reply {
-	return jsonReply(http.StatusCreated, map[string]any{
-		"token":                "ghs_" + randomToken(20),
-		"expires_at":           s.now().Add(time.Hour).UTC().Format(time.RFC3339),
-		"permissions":          map[string]string{"organization_self_hosted_runners": "write"},
-		"repository_selection": "all",
-	})
-}
-
 // randomToken returns a token shaped like GitHub's registration tokens.
 func randomToken(n int) string {
 	b := make([]byte, n)

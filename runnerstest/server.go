@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fleetkit/runners"
 )
@@ -26,6 +27,7 @@ type Server struct {
 	clock      runners.Clock // nil: the real time
 	rateLimit  int
 	budgets    map[string]*budget // by credential; "" for requests without one
+	apps       apps               // GitHub Apps, their installations and tokens: apps.go
 	faults     []pendingFault
 	requests   []Request
 	maxRecords int
@@ -86,24 +88,20 @@ func (s *Server) answer(r *http.Request, body []byte, h handler) reply {
 	defer s.afterRequest(s.st.nextID)
 	s.record(r, body)
 	now := s.now()
-	credential, refused := authenticate(r.Header.Get("Authorization"))
-	b, limit := s.budgetFor(credential, now)
+	who := s.identify(r.Header.Get("Authorization"), now)
+	b, limit := who.budget, who.limit
 	var rep reply
 	switch {
 	case b.used >= limit:
-		who := "user ID 1"
-		if credential == "" {
-			who = "127.0.0.1" // GitHub names the client's address
-		}
-		f := primaryRateLimit(limit, b.reset, who)
+		f := primaryRateLimit(limit, b.reset, who.subject)
 		return f.reply() // spent: nothing more is counted
-	case refused != nil:
-		rep = *refused
+	case who.refused != nil:
+		rep = *who.refused
 	default:
-		if f := s.takeFault(r); f != nil {
+		if f := s.takeFault(r, who.installationID()); f != nil {
 			rep = f.reply()
 		} else {
-			rep = h(&call{r: r, body: body})
+			rep = h(&call{r: r, body: body, who: &who})
 		}
 		rep = conditional(r, rep)
 	}
@@ -116,6 +114,41 @@ func (s *Server) answer(r *http.Request, body []byte, h handler) reply {
 		}
 	}
 	return rep
+}
+
+// caller is who sent a request, as its credential says: the budget it
+// counts against, and the GitHub App or installation it belongs to.
+type caller struct {
+	budget  *budget
+	limit   int
+	subject string            // whom GitHub's message names once the budget is spent: "user ID 1", an IP address
+	refused *reply            // GitHub's 401 for the credential; nil when it is accepted
+	app     *appData          // the App whose JWT it is (apps.go)
+	inst    *installationData // the installation whose token it is (apps.go)
+}
+
+// identify works out who sent a request with authorization: a token, the
+// JWT of a GitHub App or an installation token the fake issued (apps.go),
+// or nobody; s.mu is held.
+func (s *Server) identify(authorization string, now time.Time) caller {
+	credential, refused := authenticate(authorization)
+	if refused == nil {
+		if who, ok := s.appCaller(credential, now); ok {
+			return who
+		}
+	}
+	return s.tokenCaller(credential, refused, now)
+}
+
+// tokenCaller is the caller of a token (or of none, credential ""), whose
+// budget is the credential's own.
+func (s *Server) tokenCaller(credential string, refused *reply, now time.Time) caller {
+	b, limit := s.budgetFor(credential, now)
+	subject := "user ID 1"
+	if credential == "" {
+		subject = "127.0.0.1" // GitHub names the client's address
+	}
+	return caller{budget: b, limit: limit, subject: subject, refused: refused}
 }
 
 // authenticate returns the credential an Authorization header carries, or
