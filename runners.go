@@ -591,7 +591,7 @@ func decodeBody(data []byte, out any) error {
 	case string(data) == "null":
 		return errors.New("the response body is null where a value belongs")
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := decodeJSON(data, out); err != nil {
 		return err
 	}
 	if c, ok := out.(decodedChecker); ok {
