@@ -2,7 +2,6 @@ package runners
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,7 +112,7 @@ func decodeBody(data []byte, out any) error {
 	case string(data) == "null":
 		return errors.New("the response body is null where a value belongs")
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := decodeJSON(data, out); err != nil { // runnerjson.go: the runner models by hand, the rest by encoding/json
 		return err
 	}
 	if c, ok := out.(decodedChecker); ok {

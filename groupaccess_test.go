@@ -121,7 +121,9 @@ func TestGroupMemberWalks(t *testing.T) {
 			for _, link := range []bool{true, false} {
 				t.Run(sc.name+"/"+w.name+"/link="+strconv.FormatBool(link), func(t *testing.T) {
 					t.Parallel()
-					item := func(id int) map[string]any { return map[string]any{"id": id, "name": "item-" + strconv.Itoa(id)} }
+					item := func(id int) map[string]any { // what GitHub always sends for a runner; more than an access entry needs
+						return map[string]any{"id": id, "name": "item-" + strconv.Itoa(id), "os": "linux", "status": "online", "busy": false, "labels": []any{}}
+					}
 					c, rec := newTestClient(t, pagedList{key: w.key(sc), n: 150, link: link, item: item}.handler(t))
 					ids, err := w.ids(t.Context(), sc.build(c))
 					require.NoError(t, err)

@@ -354,7 +354,7 @@ func TestHostileValidButStrange(t *testing.T) {
 	t.Run("invalid UTF-8 in strings", func(t *testing.T) {
 		t.Parallel()
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, "{\"id\":23,\"name\":\"MBP-\xff\xfe\",\"os\":\"mac\xc3\x28OS\",\"status\":\"online\",\"labels\":[{\"id\":5,\"name\":\"gpu\xed\xa0\x80\",\"type\":\"custom\"}]}")
+			io.WriteString(w, "{\"id\":23,\"name\":\"MBP-\xff\xfe\",\"os\":\"mac\xc3\x28OS\",\"status\":\"online\",\"busy\":false,\"labels\":[{\"id\":5,\"name\":\"gpu\xed\xa0\x80\",\"type\":\"custom\"}]}")
 		})
 		r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
 		require.NoError(t, err)
@@ -369,7 +369,7 @@ func TestHostileValidButStrange(t *testing.T) {
 	t.Run("lone surrogate escapes", func(t *testing.T) {
 		t.Parallel()
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, `{"id":23,"name":"\ud800x\udfff"}`)
+			io.WriteString(w, `{"id":23,"name":"\ud800x\udfff","os":"linux","status":"online","busy":false,"labels":[]}`)
 		})
 		r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
 		require.NoError(t, err)
@@ -378,7 +378,7 @@ func TestHostileValidButStrange(t *testing.T) {
 	t.Run("unknown fields are ignored", func(t *testing.T) {
 		t.Parallel()
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, `{"total_count":1,"future":{"a":[1,{"b":null}]},"runners":[{"id":7,"name":"r","surprise":true,"labels":[{"id":1,"name":"x","colour":"red"}]}]}`)
+			io.WriteString(w, `{"total_count":1,"future":{"a":[1,{"b":null}]},"runners":[{"id":7,"name":"r","os":"linux","status":"online","busy":false,"surprise":true,"labels":[{"id":1,"name":"x","colour":"red"}]}]}`)
 		})
 		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
 		require.NoError(t, err)
@@ -389,7 +389,7 @@ func TestHostileValidButStrange(t *testing.T) {
 	t.Run("a negative ID is never deleted", func(t *testing.T) {
 		t.Parallel()
 		c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-			io.WriteString(w, `{"total_count":2,"runners":[{"id":-5,"name":"evil","status":"offline"},{"id":0,"name":"zero","status":"offline"}]}`)
+			io.WriteString(w, `{"total_count":2,"runners":[{"id":-5,"name":"evil","os":"linux","status":"offline","busy":false,"labels":[]},{"id":0,"name":"zero","os":"linux","status":"offline","busy":false,"labels":[]}]}`)
 		})
 		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
 		require.NoError(t, err)
@@ -400,14 +400,14 @@ func TestHostileValidButStrange(t *testing.T) {
 		}
 		assert.Len(t, rec.all(), 1, "no DELETE was sent")
 	})
-	t.Run("null lists are empty", func(t *testing.T) {
+	t.Run("a null runner list is refused, not an empty page", func(t *testing.T) {
 		t.Parallel()
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"total_count":0,"runners":null}`)
 		})
 		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
-		require.NoError(t, err)
-		assert.Empty(t, list.Runners)
+		assert.ErrorContains(t, err, `decoding the response: "runners" is missing or null`)
+		assert.Nil(t, list)
 	})
 	t.Run("an empty 200 on a delete", func(t *testing.T) {
 		t.Parallel()

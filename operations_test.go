@@ -510,7 +510,7 @@ func TestOperationsRemoveLabel(t *testing.T) {
 func TestOperationsStatusAndLabelTypeDecoding(t *testing.T) {
 	t.Parallel()
 	var r Runner
-	require.NoError(t, decodeBody([]byte(`{"id":1,"status":"offline","labels":[
+	require.NoError(t, decodeBody([]byte(`{"id":1,"name":"r","os":"linux","status":"offline","busy":false,"labels":[
 		{"name":"a","type":"read-only"},{"name":"b","type":"custom"},{"name":"c","type":"c\u0075stom"},{"name":"d","type":"future"}]}`), &r))
 	assert.Equal(t, RunnerOffline, r.Status)
 	assert.Equal(t, []LabelType{LabelReadOnly, LabelCustom, LabelCustom, "future"},
