@@ -535,7 +535,7 @@ func TestGroupForbiddenHint(t *testing.T) {
 			c, _ := newTestClient(t, respond(t, http.StatusForbidden, "error_forbidden.json"))
 			err := tc.call(t.Context(), c)
 			require.ErrorIs(t, err, ErrForbidden)
-			e := scaleAPIError(t, err)
+			e := apiError(t, err)
 			assert.True(t, strings.HasPrefix(e.Message, "Resource not accessible by personal access token"), "GitHub's message first: %q", e.Message)
 			if tc.wantHint {
 				assert.Contains(t, err.Error(), hint)
@@ -564,7 +564,7 @@ func TestGroupRetryIdempotent(t *testing.T) {
 		for _, op := range everyGroupOp {
 			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
 				t.Parallel()
-				c, rec, _ := scaleRetryClient(t, RetryPolicy{MaxAttempts: 3}, scaleStatus(http.StatusServiceUnavailable))
+				c, rec, _ := retryClient(t, RetryPolicy{MaxAttempts: 3}, respondError(http.StatusServiceUnavailable))
 				require.Error(t, op.call(t.Context(), sc.build(c)))
 				want := 3
 				if op.name == "CreateRunnerGroup" {

@@ -1,9 +1,11 @@
 package runners
 
 import (
+	"context"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -393,3 +395,96 @@ func (f *fakeApps) serveScope(w http.ResponseWriter, r *http.Request, scope, res
 		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 	}
 }
+
+// Bodies for tests that need an answer, not a fixture's values.
+const (
+	runnerJSON = `{"id":42,"name":"build-42","os":"linux","status":"online","busy":false,"ephemeral":false,"labels":[]}`
+	labelsJSON = `{"total_count":2,"labels":[{"id":5,"name":"self-hosted","type":"read-only"},{"id":21,"name":"gpu","type":"custom"}]}`
+	tokenJSON  = `{"token":"LLBF3JGZDX3P5PMEXLND6TS6FCWO6","expires_at":"2026-01-22T12:13:35.123-08:00"}`
+)
+
+// sleeper stands in for the Sleep of the client's clock: it records every
+// wait asked for and returns at once (with ctx's error when ctx has ended).
+// The retry tests never sleep in real time.
+type sleeper struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (s *sleeper) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+func (s *sleeper) all() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.waits)
+}
+
+// retryClient returns a client of a test server answering with h,
+// retrying as p says, with its waits recorded instead of slept.
+func retryClient(t *testing.T, p RetryPolicy, h http.HandlerFunc, opts ...Option) (*Client, *recorder, *sleeper) {
+	t.Helper()
+	c, rec := newTestClient(t, h, append([]Option{WithRetry(p)}, opts...)...)
+	s := &sleeper{}
+	c.clock = sleeperClock{s.sleep}
+	return c, rec, s
+}
+
+// respondBody answers with status, body (JSON, when not empty) and the
+// header name/value pairs given.
+func respondBody(status int, body string, header ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i+1 < len(header); i += 2 {
+			w.Header().Set(header[i], header[i+1])
+		}
+		if body != "" {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+// respondError answers with status and a GitHub error body.
+func respondError(status int) http.HandlerFunc {
+	return respondBody(status, fmt.Sprintf(`{"message":%q,"documentation_url":"https://docs.github.com/rest"}`, http.StatusText(status)))
+}
+
+// apiError returns the *Error behind err, failing the test when there is none.
+func apiError(t *testing.T, err error) *Error {
+	t.Helper()
+	var apiErr *Error
+	require.True(t, errors.As(err, &apiErr), "errors.As(%T, *Error): %v", err, err)
+	return apiErr
+}
+
+// positiveOr is the number v, when it is a positive one, and def otherwise.
+func positiveOr(v string, def int) int {
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// idsOfRunners returns the IDs of rs, in order.
+func idsOfRunners(rs []*Runner) []int64 {
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// sleeperClock is the system clock with Sleep replaced, for tests that
+// record or stage the waits of the retry loop.
+type sleeperClock struct {
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (sleeperClock) Now() time.Time { return time.Now() }
+
+func (c sleeperClock) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }

@@ -1,20 +1,25 @@
 package runners
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -491,14 +496,14 @@ func TestPaginationConcurrencyBounds(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidArgument)
 
 	for _, k := range []int{math.MaxInt, 1 << 40, 1 << 24} {
-		p := &scalePager{total: 250}
-		c, trk, _ := scalePagerClient(t, p)
+		p := &runnerPager{total: 250}
+		c, trk, _ := pagerClient(t, p)
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		ids, errs, _ := scaleWalk(withConcurrency(c, k).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
+		ids, errs, _ := walkIDs(withConcurrency(c, k).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
 		runtime.ReadMemStats(&after)
 		assert.Empty(t, errs, "k=%d", k)
-		assert.Equal(t, scaleIDRange(1, 250), ids, "k=%d", k)
+		assert.Equal(t, idRange(1, 250), ids, "k=%d", k)
 		pages, _ := p.requested()
 		assert.Len(t, pages, 3, "k=%d: one request a page", k)
 		maxInFlight, _ := trk.stats()
@@ -534,4 +539,513 @@ func TestPaginationConcurrentStopsAtEmptyPage(t *testing.T) {
 	}
 	assert.Equal(t, []int64{1}, got)
 	assert.LessOrEqual(t, requests.Load(), int64(1+8), "page 1, then at most one round of 8 pages in flight")
+}
+
+// runnerPager serves orgs/octo-org/actions/runners as GitHub pages it:
+// runners 1..total in ID order, per_page (default 30) at a time, a Link
+// header naming the next page.
+type runnerPager struct {
+	mu         sync.Mutex
+	total      int
+	grownTotal int                             // when not 0, the total once page 1 has been served
+	failPage   int                             // a page answered with 500
+	stopAt     int                             // a page whose Link names no next page, though the total says more follow
+	delay      time.Duration                   // how long each page takes (less when the request is canceled)
+	hold       func(r *http.Request, page int) // when set, called before answering
+	pages      []int                           // the pages asked for, in order of arrival
+	perPages   []string                        // the per_page of each request
+}
+
+func pagerRunner(id int) *Runner {
+	return &Runner{
+		ID: int64(id), Name: fmt.Sprintf("runner-%04d", id), OS: "linux", Status: RunnerOnline, Busy: id%3 == 0,
+		Labels: []*Label{{ID: 1, Name: "self-hosted", Type: LabelReadOnly}},
+	}
+}
+
+func (p *runnerPager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet || r.URL.Path != "/orgs/octo-org/actions/runners" {
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	page, perPage := positiveOr(q.Get("page"), 1), min(positiveOr(q.Get("per_page"), 30), 100)
+	p.mu.Lock()
+	p.pages = append(p.pages, page)
+	p.perPages = append(p.perPages, q.Get("per_page"))
+	total := p.total
+	if page == 1 && p.grownTotal != 0 {
+		p.total = p.grownTotal
+	}
+	hold, delay, failPage, stopAt := p.hold, p.delay, p.failPage, p.stopAt
+	p.mu.Unlock()
+
+	if hold != nil {
+		hold(r, page)
+	}
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+		}
+	}
+	if page == failPage {
+		respondError(http.StatusInternalServerError)(w, r)
+		return
+	}
+	list := struct {
+		TotalCount int       `json:"total_count"`
+		Runners    []*Runner `json:"runners"`
+	}{TotalCount: total, Runners: []*Runner{}}
+	for id := (page-1)*perPage + 1; id <= min(page*perPage, total); id++ {
+		list.Runners = append(list.Runners, pagerRunner(id))
+	}
+	last := max(1, (total+perPage-1)/perPage)
+	if page < last && page != stopAt {
+		link := func(n int, rel string) string {
+			return fmt.Sprintf(`<http://%s%s?page=%d&per_page=%d>; rel=%q`, r.Host, r.URL.Path, n, perPage, rel)
+		}
+		w.Header().Set("Link", link(page+1, "next")+", "+link(last, "last"))
+	}
+	body, _ := json.Marshal(list)
+	respondBody(http.StatusOK, string(body))(w, r)
+}
+
+func (p *runnerPager) requested() (pages []int, perPages []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.pages), slices.Clone(p.perPages)
+}
+
+// inFlightTracker counts the client's requests in flight: from RoundTrip to the
+// close of the response body.
+type inFlightTracker struct {
+	base     http.RoundTripper
+	mu       sync.Mutex
+	inFlight int
+	max      int
+	done     int
+}
+
+func (tr *inFlightTracker) RoundTrip(req *http.Request) (*http.Response, error) {
+	tr.mu.Lock()
+	tr.inFlight++
+	tr.max = max(tr.max, tr.inFlight)
+	tr.mu.Unlock()
+	resp, err := tr.base.RoundTrip(req)
+	if err != nil {
+		tr.finish()
+		return nil, err
+	}
+	resp.Body = &trackedBody{ReadCloser: resp.Body, finish: sync.OnceFunc(tr.finish)}
+	return resp, nil
+}
+
+func (tr *inFlightTracker) finish() {
+	tr.mu.Lock()
+	tr.inFlight--
+	tr.done++
+	tr.mu.Unlock()
+}
+
+func (tr *inFlightTracker) stats() (maxInFlight, done int) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.max, tr.done
+}
+
+type trackedBody struct {
+	io.ReadCloser
+	finish func()
+}
+
+func (b *trackedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.finish()
+	return err
+}
+
+// pagerClient serves p and returns a client for it with its own
+// transport (so the test can close its idle connections) and a tracker of
+// its requests in flight.
+func pagerClient(t *testing.T, p *runnerPager) (*Client, *inFlightTracker, *http.Transport) {
+	t.Helper()
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	tr := &http.Transport{MaxIdleConnsPerHost: 16}
+	t.Cleanup(tr.CloseIdleConnections)
+	trk := &inFlightTracker{base: tr}
+	c, err := NewClient(WithBaseURL(srv.URL), WithToken(testToken), WithHTTPClient(&http.Client{Transport: trk}))
+	require.NoError(t, err)
+	return c, trk, tr
+}
+
+// labeled runs f with a profiler label naming the test: every goroutine
+// f starts, and every one those start, carries it.
+func labeled(t *testing.T, f func()) {
+	t.Helper()
+	pprof.Do(context.Background(), pprof.Labels("paging-test", t.Name()), func(context.Context) { f() })
+}
+
+// labeledGoroutines returns how many goroutines carry the test's label,
+// and their stacks.
+func labeledGoroutines(t *testing.T) (int, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := pprof.Lookup("goroutine").WriteTo(&buf, 1); err != nil {
+		t.Fatalf("goroutine profile: %v", err)
+	}
+	label := fmt.Sprintf("%q:%q", "paging-test", t.Name())
+	n := 0
+	var stacks strings.Builder
+	for _, record := range strings.Split(buf.String(), "\n\n") {
+		if !strings.Contains(record, label) {
+			continue
+		}
+		for _, line := range strings.Split(record, "\n") {
+			// A record opens with "COUNT @ PC PC ...".
+			if count, rest, ok := strings.Cut(line, " @ "); ok && rest != "" {
+				if c, err := strconv.Atoi(count); err == nil {
+					n += c
+					break
+				}
+			}
+		}
+		stacks.WriteString(record + "\n\n")
+	}
+	return n, stacks.String()
+}
+
+// assertNoGoroutineLeft waits, for a bounded time, until no goroutine
+// started under labeled is left. Idle connections are closed first: the
+// goroutines of a kept-alive connection are the transport's, not a leak.
+// (runtime.NumGoroutine cannot be compared to a baseline here: the tests run
+// in parallel.)
+func assertNoGoroutineLeft(t *testing.T, tr *http.Transport) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tr.CloseIdleConnections()
+		n, stacks := labeledGoroutines(t)
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines of the walk are left 10s after it ended:\n%s", n, stacks)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// walkIDs collects a walk: the runners' IDs, and the errors with the number
+// of runners yielded before each. stop, when set, breaks the loop when it
+// returns true.
+func walkIDs(seq func(yield func(*Runner, error) bool), stop func(r *Runner) bool) (ids []int64, errs []error, errAt []int) {
+	for r, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			errAt = append(errAt, len(ids))
+			continue
+		}
+		ids = append(ids, r.ID)
+		if stop != nil && stop(r) {
+			break
+		}
+	}
+	return ids, errs, errAt
+}
+
+func idRange(from, to int) []int64 {
+	ids := make([]int64, 0, to-from+1)
+	for id := from; id <= to; id++ {
+		ids = append(ids, int64(id))
+	}
+	return ids
+}
+
+// TestPaginationConcurrentAllRunnersInOrder: 1,000 runners, 100 a page, four
+// pages at once: every runner once, in ID order, the same values as a
+// sequential walk; at most four requests in flight, and more than one.
+func TestPaginationConcurrentAllRunnersInOrder(t *testing.T) {
+	t.Parallel()
+	for name, opts := range map[string]ListRunnersOptions{
+		"PerPage 100":     {ListOptions: ListOptions{PerPage: 100}},
+		"PerPage default": {},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			page3 := make(chan struct{})
+			var page3Once sync.Once
+			p := &runnerPager{total: 1000, delay: 5 * time.Millisecond, hold: func(r *http.Request, page int) {
+				switch page {
+				case 3:
+					page3Once.Do(func() { close(page3) })
+				case 2:
+					// Page 2 is answered once page 3 has been asked for: a
+					// client that fetches one page at a time fails below.
+					select {
+					case <-page3:
+					case <-time.After(10 * time.Second):
+					case <-r.Context().Done():
+					}
+				}
+			}}
+			c, trk, tr := pagerClient(t, p)
+			o := opts
+			var got []*Runner
+			labeled(t, func() {
+				for r, err := range withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &o) {
+					require.NoError(t, err)
+					got = append(got, r)
+				}
+			})
+			assert.Equal(t, opts, o, "the caller's options are not modified")
+			assert.Equal(t, idRange(1, 1000), idsOfRunners(got), "every runner once, in ID order")
+
+			maxInFlight, _ := trk.stats()
+			assert.LessOrEqual(t, maxInFlight, 4, "at most Concurrency requests in flight")
+			assert.Greater(t, maxInFlight, 1, "pages are fetched concurrently")
+
+			pages, perPages := p.requested()
+			assert.ElementsMatch(t, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, pages, "each page asked for once")
+			assert.Equal(t, 1, pages[0], "page 1 first, to learn the total")
+			for _, pp := range perPages {
+				assert.Equal(t, "100", pp)
+			}
+			assertNoGoroutineLeft(t, tr)
+
+			// A sequential walk of the same runners yields the same values.
+			seqPager := &runnerPager{total: 1000}
+			seqClient, seqTrk, _ := pagerClient(t, seqPager)
+			var want []*Runner
+			for r, err := range seqClient.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: opts.ListOptions}) {
+				require.NoError(t, err)
+				want = append(want, r)
+			}
+			require.Len(t, want, 1000)
+			assert.Equal(t, want, got)
+			seqMax, _ := seqTrk.stats()
+			assert.Equal(t, 1, seqMax)
+		})
+	}
+}
+
+// TestPaginationConcurrentZeroOrOneIsSequential: Concurrency 0 and 1 fetch one
+// page after another, in order.
+func TestPaginationConcurrentZeroOrOneIsSequential(t *testing.T) {
+	t.Parallel()
+	for _, k := range []int{0, 1, -1} {
+		t.Run(strconv.Itoa(k), func(t *testing.T) {
+			t.Parallel()
+			p := &runnerPager{total: 1000, delay: time.Millisecond}
+			c, trk, _ := pagerClient(t, p)
+			ids, errs, _ := walkIDs(withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+			assert.Empty(t, errs)
+			assert.Equal(t, idRange(1, 1000), ids)
+			maxInFlight, _ := trk.stats()
+			assert.Equal(t, 1, maxInFlight, "one request at a time")
+			pages, perPages := p.requested()
+			assert.Equal(t, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, pages, "in order")
+			assert.Equal(t, slices.Repeat([]string{"100"}, 10), perPages, "100 a page by default")
+		})
+	}
+}
+
+func TestPaginationConcurrentStartPage(t *testing.T) {
+	t.Parallel()
+	p := &runnerPager{total: 1000}
+	c, trk, tr := pagerClient(t, p)
+	var ids []int64
+	var errs []error
+	labeled(t, func() {
+		ids, errs, _ = walkIDs(withConcurrency(c, 3).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{Page: 3, PerPage: 100}}), nil)
+	})
+	assert.Empty(t, errs)
+	assert.Equal(t, idRange(201, 1000), ids)
+	pages, _ := p.requested()
+	assert.Equal(t, 3, pages[0])
+	assert.ElementsMatch(t, []int{3, 4, 5, 6, 7, 8, 9, 10}, pages)
+	maxInFlight, _ := trk.stats()
+	assert.LessOrEqual(t, maxInFlight, 3)
+	assertNoGoroutineLeft(t, tr)
+}
+
+// TestPaginationConcurrentEarlyBreak: breaking the loop stops the walk: no page is
+// asked for beyond those the concurrency bound allows, and no goroutine is
+// left behind.
+func TestPaginationConcurrentEarlyBreak(t *testing.T) {
+	t.Parallel()
+	const k = 4
+	for _, tc := range []struct {
+		name    string
+		after   int // runners yielded before the break
+		onPage  int // the page of the last one
+		perPage int
+	}{
+		{"on page 1", 3, 1, 100},
+		{"at the end of page 1", 100, 1, 100},
+		{"on page 3", 250, 3, 100},
+		{"small pages", 25, 3, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := &runnerPager{total: 1000, delay: 5 * time.Millisecond}
+			c, trk, tr := pagerClient(t, p)
+			var ids []int64
+			var errs []error
+			labeled(t, func() {
+				ids, errs, _ = walkIDs(withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: tc.perPage}}),
+					func(r *Runner) bool { return r.ID == int64(tc.after) })
+			})
+			assert.Empty(t, errs)
+			assert.Equal(t, idRange(1, tc.after), ids)
+			assertNoGoroutineLeft(t, tr)
+
+			// Every goroutine is gone: nothing more will be asked for.
+			pages, _ := p.requested()
+			assert.Equal(t, 1, pages[0])
+			// The page being yielded, and up to k-1 more fetched ahead.
+			assert.LessOrEqual(t, len(pages), tc.onPage+k-1, "pages asked for: %v", pages)
+			assert.LessOrEqual(t, slices.Max(pages), tc.onPage+k-1, "pages asked for: %v", pages)
+			assert.Len(t, slices.Compact(slices.Sorted(slices.Values(pages))), len(pages), "no page twice: %v", pages)
+			maxInFlight, _ := trk.stats()
+			assert.LessOrEqual(t, maxInFlight, k)
+		})
+	}
+}
+
+// TestPaginationConcurrentContextCanceled: the end of the context mid-walk ends it
+// with exactly one error, a context error, and leaves no goroutine.
+func TestPaginationConcurrentContextCanceled(t *testing.T) {
+	t.Parallel()
+	t.Run("pages ahead already fetched", func(t *testing.T) {
+		t.Parallel()
+		// Pages 3 to 5 (fetched ahead while page 2 is yielded) have all
+		// arrived when the context is canceled; page 6 never is fetched.
+		p := &runnerPager{total: 1000}
+		c, trk, tr := pagerClient(t, p)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var ids []int64
+		var errs []error
+		var errAt []int
+		labeled(t, func() {
+			ids, errs, errAt = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
+				if r.ID == 101 {
+					for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+						if _, done := trk.stats(); done >= 5 {
+							break
+						}
+					}
+					cancel()
+				}
+				return false
+			})
+		})
+		require.Len(t, errs, 1, "exactly one error; %d runners yielded", len(ids))
+		assert.ErrorIs(t, errs[0], context.Canceled)
+		assert.Equal(t, len(ids), errAt[0], "the error comes last")
+		assert.Equal(t, idRange(1, len(ids)), ids, "the runners before it, in order")
+		assert.Less(t, len(ids), 1000)
+		assertNoGoroutineLeft(t, tr)
+	})
+	t.Run("pages ahead blocked", func(t *testing.T) {
+		t.Parallel()
+		// Pages after 2 are answered only when their request is canceled.
+		p := &runnerPager{total: 1000, hold: func(r *http.Request, page int) {
+			if page > 2 {
+				select {
+				case <-r.Context().Done():
+				case <-time.After(10 * time.Second):
+				}
+			}
+		}}
+		c, _, tr := pagerClient(t, p)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var ids []int64
+		var errs []error
+		var errAt []int
+		labeled(t, func() {
+			ids, errs, errAt = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
+				if r.ID == 150 {
+					go cancel() // from another goroutine
+				}
+				return false
+			})
+		})
+		require.Len(t, errs, 1, "exactly one error")
+		assert.ErrorIs(t, errs[0], context.Canceled)
+		assert.Equal(t, 200, errAt[0], "after pages 1 and 2")
+		assert.Equal(t, idRange(1, 200), ids)
+		assertNoGoroutineLeft(t, tr)
+	})
+}
+
+// TestPaginationConcurrentErrorOnPage3: pages 1 and 2 are yielded, then exactly
+// one error, and nothing after it.
+func TestPaginationConcurrentErrorOnPage3(t *testing.T) {
+	t.Parallel()
+	p := &runnerPager{total: 1000, failPage: 3, delay: time.Millisecond}
+	c, _, tr := pagerClient(t, p)
+	var ids []int64
+	var errs []error
+	var errAt []int
+	labeled(t, func() {
+		ids, errs, errAt = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+	})
+	assert.Equal(t, idRange(1, 200), ids)
+	require.Len(t, errs, 1)
+	assert.Equal(t, 200, errAt[0])
+	apiErr := apiError(t, errs[0])
+	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
+	assert.Contains(t, apiErr.URL, "page=3")
+	assertNoGoroutineLeft(t, tr)
+}
+
+// TestPaginationConcurrentRunnersAdded: runners added after page 1 make pages
+// beyond the last page 1 counted; the walk goes on to them.
+func TestPaginationConcurrentRunnersAdded(t *testing.T) {
+	t.Parallel()
+	p := &runnerPager{total: 1000, grownTotal: 1150, delay: time.Millisecond}
+	c, trk, tr := pagerClient(t, p)
+	var ids []int64
+	var errs []error
+	labeled(t, func() {
+		ids, errs, _ = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+	})
+	assert.Empty(t, errs)
+	assert.Equal(t, idRange(1, 1150), ids, "every runner once, in order, the added ones too")
+	pages, _ := p.requested()
+	assert.ElementsMatch(t, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, pages)
+	assert.Equal(t, []int{11, 12}, pages[10:], "the pages beyond the first count come last, one after another")
+	maxInFlight, _ := trk.stats()
+	assert.LessOrEqual(t, maxInFlight, 4)
+	assertNoGoroutineLeft(t, tr)
+}
+
+// TestPaginationConcurrentNextZeroEndsWalk: a page without a next link ends the
+// walk, though page 1's total promised more.
+func TestPaginationConcurrentNextZeroEndsWalk(t *testing.T) {
+	t.Parallel()
+	p := &runnerPager{total: 1000, stopAt: 5, delay: time.Millisecond}
+	c, _, tr := pagerClient(t, p)
+	var ids []int64
+	var errs []error
+	labeled(t, func() {
+		ids, errs, _ = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+	})
+	assert.Empty(t, errs)
+	assert.Equal(t, idRange(1, 500), ids)
+	assertNoGoroutineLeft(t, tr)
+	pages, _ := p.requested()
+	assert.LessOrEqual(t, slices.Max(pages), 5+3, "no page beyond those in flight: %v", pages)
+}
+
+// withConcurrency is a copy of c whose All… iterators fetch k pages at once,
+// as WithPageConcurrency(k) makes it.
+func withConcurrency(c *Client, k int) *Client {
+	c2 := *c
+	c2.concurrency = k
+	return &c2
 }
