@@ -1,9 +1,9 @@
-package runners_test
+// Cross-cutting: one *Client shared by many goroutines, every operation at
+// once (issue 6). Run with -race: the race detector checks the client's
+// shared state (transport, token source, rate limits, cache), and the
+// assertions check that no goroutine saw another's answer.
 
-// One *Client shared by many goroutines (issue 6). Run with -race: the race
-// detector checks the client's shared state (transport, token source, rate
-// limits, cache), and the assertions check that no goroutine saw another's
-// answer.
+package runners_test
 
 import (
 	"context"

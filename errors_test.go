@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -534,35 +533,4 @@ func TestErrorsRateLimitErrorText(t *testing.T) {
 	var apiErr *Error
 	require.True(t, errors.As(secondary, &apiErr))
 	assert.Same(t, base, apiErr)
-}
-
-// A 204 where a value was promised is an error, not a zero value to act on.
-func TestErrorsNoContentWhereABodyBelongs(t *testing.T) {
-	t.Parallel()
-	c, _ := newTestClient(t, respond(t, http.StatusNoContent, ""))
-	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
-	assert.Nil(t, r)
-	var apiErr *Error
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, http.StatusNoContent, apiErr.StatusCode)
-	assert.Contains(t, err.Error(), "204")
-	// DeleteRunner's 204 is its success.
-	assert.NoError(t, c.Org("octo-org").DeleteRunner(context.Background(), 23))
-}
-
-// A primary limit without X-RateLimit-Limit still carries what was sent.
-func TestErrorsRateLimitWithoutLimitHeader(t *testing.T) {
-	t.Parallel()
-	reset := time.Now().Add(time.Hour).Truncate(time.Second)
-	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-		respond(t, http.StatusForbidden, "error_rate_limit.json")(w, r)
-	})
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
-	var rl *RateLimitError
-	require.ErrorAs(t, err, &rl)
-	assert.False(t, rl.Secondary)
-	assert.True(t, rl.Reset.Equal(reset))
-	assert.Empty(t, c.RateLimits(), "nothing to record without a limit")
 }

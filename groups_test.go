@@ -13,25 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// groupTestScope is one of the two scopes with runner groups, with what its
-// requests must carry.
-type groupTestScope struct {
-	name     string // "enterprise" or "org", as in specScopes
-	build    func(*Client) GroupScope
-	prefix   string // the escaped path prefix
-	access   string // the access list's path segment
-	idsField string // the JSON name of the access IDs
-	// The fixtures (GitHub's examples) each operation answers with.
-	getFixture, createFixture, updateFixture, listFixture, accessFixture string
-}
-
-var groupScopes = []groupTestScope{
-	{"enterprise", func(c *Client) GroupScope { return c.Enterprise("acme") }, "/enterprises/acme", "organizations", "selected_organization_ids",
-		"runner_group_enterprise.json", "runner_group_enterprise.json", "runner_group_enterprise_update.json", "runner_groups_enterprise.json", "group_access_organizations.json"},
-	{"org", func(c *Client) GroupScope { return c.Org("octo-org") }, "/orgs/octo-org", "repositories", "selected_repository_ids",
-		"runner_group_org_item.json", "runner_group_org.json", "runner_group_org.json", "runner_groups_org.json", "group_access_repositories.json"},
-}
-
 // ---- GitHub's examples as Go values (the fixtures are copies of them) ----
 
 const exampleWorkflow = "octo-org/octo-repo/.github/workflows/deploy.yaml@refs/heads/main"
@@ -133,64 +114,10 @@ func assertGroupListFields(t *testing.T, want, got []*RunnerGroup) {
 
 // ---- one request per operation, at both scopes -----------------------------
 
-// groupCase is one group operation called with valid input, and the one
-// request it must send.
-type groupCase struct {
-	name    string
-	call    func(ctx context.Context, g GroupScope) (any, error)
-	status  int
-	fixture func(sc groupTestScope) string // the answer's body; "" for none
-	link    string                         // the answer's Link header
-	method  string
-	path    func(sc groupTestScope) string // after the scope's prefix
-	query   string
-	body    func(sc groupTestScope) string // the JSON body; nil for none
-	check   func(t *testing.T, sc groupTestScope, got any)
-}
-
-func noFixture(groupTestScope) string { return "" }
-
-func fixed(s string) func(groupTestScope) string { return func(groupTestScope) string { return s } }
-
-// runGroupCases runs each case at both scopes against a fresh server.
-func runGroupCases(t *testing.T, cases []groupCase) {
-	t.Helper()
-	for _, sc := range groupScopes {
-		for _, tc := range cases {
-			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
-				t.Parallel()
-				answer := respond(t, tc.status, tc.fixture(sc))
-				c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-					if tc.link != "" {
-						w.Header().Set("Link", tc.link)
-					}
-					answer(w, r)
-				})
-				got, err := tc.call(t.Context(), sc.build(c))
-				require.NoError(t, err)
-				body := ""
-				if tc.body != nil {
-					body = tc.body(sc)
-				}
-				assertOpRequest(t, rec, tc.method, sc.prefix+tc.path(sc), tc.query, body)
-				if tc.check != nil {
-					tc.check(t, sc, got)
-				}
-			})
-		}
-	}
-}
-
 func TestGroupOperations(t *testing.T) {
 	t.Parallel()
-	checkGroup := func(op string) func(t *testing.T, sc groupTestScope, got any) {
-		return func(t *testing.T, sc groupTestScope, got any) {
-			t.Helper()
-			assertGroupFields(t, exampleGroup(sc.name, op), got.(*RunnerGroup))
-		}
-	}
-	checkList := func(wantNext int) func(t *testing.T, sc groupTestScope, got any) {
-		return func(t *testing.T, sc groupTestScope, got any) {
+	checkList := func(wantNext int) func(t *testing.T, sc testScope, got any) {
+		return func(t *testing.T, sc testScope, got any) {
 			t.Helper()
 			list := got.(*RunnerGroupList)
 			assert.Equal(t, 3, list.TotalCount, "TotalCount")
@@ -198,8 +125,8 @@ func TestGroupOperations(t *testing.T) {
 			assertGroupListFields(t, exampleGroups(sc.name), list.RunnerGroups)
 		}
 	}
-	listFixture := func(sc groupTestScope) string { return sc.listFixture }
-	runGroupCases(t, []groupCase{
+	listFixture := func(sc testScope) string { return sc.listFixture }
+	runOpCases(t, groupScopes, []opCase[GroupScope]{
 		{name: "ListRunnerGroups nil options", status: http.StatusOK, fixture: listFixture, method: http.MethodGet,
 			call:  func(ctx context.Context, g GroupScope) (any, error) { return g.ListRunnerGroups(ctx, nil) },
 			path:  fixed("/actions/runner-groups"),
@@ -210,92 +137,14 @@ func TestGroupOperations(t *testing.T) {
 			},
 			path: fixed("/actions/runner-groups"), query: "page=2&per_page=3",
 			check: checkList(3)},
-		{name: "GetRunnerGroup", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.getFixture }, method: http.MethodGet,
+		{name: "GetRunnerGroup", status: http.StatusOK, fixture: func(sc testScope) string { return sc.getFixture }, method: http.MethodGet,
 			call:  func(ctx context.Context, g GroupScope) (any, error) { return g.GetRunnerGroup(ctx, 2) },
 			path:  fixed("/actions/runner-groups/2"),
 			check: checkGroup("GetRunnerGroup")},
-		{name: "CreateRunnerGroup name only", status: http.StatusCreated, fixture: func(sc groupTestScope) string { return sc.createFixture }, method: http.MethodPost,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "octo-runner-group"})
-			},
-			path: fixed("/actions/runner-groups"),
-			// An empty Visibility is not sent: GitHub's default applies.
-			body:  fixed(`{"name":"octo-runner-group","allows_public_repositories":false,"restricted_to_workflows":false}`),
-			check: checkGroup("CreateRunnerGroup")},
-		{name: "CreateRunnerGroup every field", status: http.StatusCreated, fixture: func(sc groupTestScope) string { return sc.createFixture }, method: http.MethodPost,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				req := &RunnerGroupRequest{Name: "octo-runner-group", Visibility: GroupVisibilitySelected, RunnerIDs: []int64{9, 2},
-					AllowsPublicRepositories: true, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}, NetworkConfigurationID: "nc-1"}
-				if _, ok := g.(*OrgService); ok {
-					req.SelectedRepositoryIDs = []int64{32, 91}
-				} else {
-					req.SelectedOrganizationIDs = []int64{32, 91}
-				}
-				return g.CreateRunnerGroup(ctx, req)
-			},
-			path: fixed("/actions/runner-groups"),
-			body: func(sc groupTestScope) string {
-				return `{"name":"octo-runner-group","visibility":"selected","` + sc.idsField + `":[32,91],"runners":[9,2],` +
-					`"allows_public_repositories":true,"restricted_to_workflows":true,"selected_workflows":["` + exampleWorkflow + `"],"network_configuration_id":"nc-1"}`
-			},
-			check: checkGroup("CreateRunnerGroup")},
-		{name: "UpdateRunnerGroup name", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("Expensive hardware runners")})
-			},
-			path: fixed("/actions/runner-groups/2"),
-			// Only what was set: no visibility, whatever GitHub's default.
-			body:  fixed(`{"name":"Expensive hardware runners"}`),
-			check: checkGroup("UpdateRunnerGroup")},
-		{name: "UpdateRunnerGroup every field", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), Visibility: Ptr(GroupVisibilitySelected),
-					AllowsPublicRepositories: Ptr(false), RestrictedToWorkflows: Ptr(true), SelectedWorkflows: &[]string{exampleWorkflow},
-					NetworkConfigurationID: Ptr("nc-2")})
-			},
-			path: fixed("/actions/runner-groups/2"),
-			body: fixed(`{"name":"n","visibility":"selected","allows_public_repositories":false,"restricted_to_workflows":true,` +
-				`"selected_workflows":["` + exampleWorkflow + `"],"network_configuration_id":"nc-2"}`),
-			check: checkGroup("UpdateRunnerGroup")},
-		{name: "UpdateRunnerGroup clears", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), SelectedWorkflows: &[]string{}, NetworkConfigurationID: Ptr("")})
-			},
-			path:  fixed("/actions/runner-groups/2"),
-			body:  fixed(`{"name":"n","selected_workflows":[],"network_configuration_id":null}`),
-			check: checkGroup("UpdateRunnerGroup")},
-		{name: "UpdateRunnerGroup nil workflow slice", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				var none []string // a pointer to a nil slice clears the list too: GitHub refuses null
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), SelectedWorkflows: &none})
-			},
-			path: fixed("/actions/runner-groups/2"),
-			body: fixed(`{"name":"n","selected_workflows":[]}`)},
 		{name: "DeleteRunnerGroup", status: http.StatusNoContent, fixture: noFixture, method: http.MethodDelete,
 			call: func(ctx context.Context, g GroupScope) (any, error) { return nil, g.DeleteRunnerGroup(ctx, 2) },
 			path: fixed("/actions/runner-groups/2")},
 	})
-}
-
-// An update at enterprise scope needs no name; private visibility is for
-// organizations.
-func TestGroupUpdateScopeRules(t *testing.T) {
-	t.Parallel()
-	c, rec := newTestClient(t, respond(t, http.StatusOK, "runner_group_enterprise_update.json"))
-	_, err := c.Enterprise("acme").UpdateRunnerGroup(t.Context(), 2, &RunnerGroupUpdate{AllowsPublicRepositories: Ptr(true)})
-	require.NoError(t, err)
-	assertOpRequest(t, rec, http.MethodPatch, "/enterprises/acme/actions/runner-groups/2", "", `{"allows_public_repositories":true}`)
-
-	c, rec = newTestClient(t, respond(t, http.StatusOK, "runner_group_org.json"))
-	_, err = c.Org("octo-org").UpdateRunnerGroup(t.Context(), 2, &RunnerGroupUpdate{Name: Ptr("n"), Visibility: Ptr(GroupVisibilityPrivate)})
-	require.NoError(t, err)
-	assertOpRequest(t, rec, http.MethodPatch, "/orgs/octo-org/actions/runner-groups/2", "", `{"name":"n","visibility":"private"}`)
-
-	c, rec = newTestClient(t, respond(t, http.StatusCreated, "runner_group_org.json"))
-	_, err = c.Org("octo-org").CreateRunnerGroup(t.Context(), &RunnerGroupRequest{Name: "n", Visibility: GroupVisibilityPrivate})
-	require.NoError(t, err)
-	assertOpRequest(t, rec, http.MethodPost, "/orgs/octo-org/actions/runner-groups", "",
-		`{"name":"n","visibility":"private","allows_public_repositories":false,"restricted_to_workflows":false}`)
 }
 
 // VisibleTo filters with the scope's own parameter; at organization scope
@@ -401,7 +250,7 @@ func TestGroupAllRunnerGroups(t *testing.T) {
 				t.Parallel()
 				c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 250, link: tc.link, item: groupItem}.handler(t), tc.opts...)
 				var ids []int64
-				for g, err := range sc.build(c).AllRunnerGroups(t.Context(), nil) {
+				for g, err := range sc.groups(c).AllRunnerGroups(t.Context(), nil) {
 					require.NoError(t, err)
 					ids = append(ids, g.ID)
 				}
@@ -565,7 +414,7 @@ func TestGroupRetryIdempotent(t *testing.T) {
 			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec, _ := retryClient(t, RetryPolicy{MaxAttempts: 3}, respondError(http.StatusServiceUnavailable))
-				require.Error(t, op.call(t.Context(), sc.build(c)))
+				require.Error(t, op.call(t.Context(), sc.groups(c)))
 				want := 3
 				if op.name == "CreateRunnerGroup" {
 					want = 1

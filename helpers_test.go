@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -488,3 +489,215 @@ type sleeperClock struct {
 func (sleeperClock) Now() time.Time { return time.Now() }
 
 func (c sleeperClock) Sleep(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) }
+
+// ---- scopes and one-request operations --------------------------------------
+
+// testScope is one of the scopes the operations are tested at, with what its
+// requests must carry.
+type testScope struct {
+	name   string // "enterprise", "org" or "repo", as in specScopes
+	build  func(*Client) Scope
+	prefix string // the escaped path prefix of its requests
+	// Runner groups (enterprise and org only): the access list's path
+	// segment, the JSON name of the access IDs, and the fixtures (GitHub's
+	// examples) each group operation answers with.
+	access, idsField                                                     string
+	getFixture, createFixture, updateFixture, listFixture, accessFixture string
+}
+
+// groups is the scope of c as a GroupScope.
+func (sc testScope) groups(c *Client) GroupScope { return sc.build(c).(GroupScope) }
+
+// runnerScopes are the enterprise, organization and repository scopes, so
+// the scope plumbing is tested once per operation.
+var runnerScopes = []testScope{
+	{name: "enterprise", build: func(c *Client) Scope { return c.Enterprise("acme") }, prefix: "/enterprises/acme",
+		access: "organizations", idsField: "selected_organization_ids",
+		getFixture: "runner_group_enterprise.json", createFixture: "runner_group_enterprise.json", updateFixture: "runner_group_enterprise_update.json",
+		listFixture: "runner_groups_enterprise.json", accessFixture: "group_access_organizations.json"},
+	{name: "org", build: func(c *Client) Scope { return c.Org("octo-org") }, prefix: "/orgs/octo-org",
+		access: "repositories", idsField: "selected_repository_ids",
+		getFixture: "runner_group_org_item.json", createFixture: "runner_group_org.json", updateFixture: "runner_group_org.json",
+		listFixture: "runner_groups_org.json", accessFixture: "group_access_repositories.json"},
+	{name: "repo", build: func(c *Client) Scope { return c.Repo("octo-org", "octo-repo") }, prefix: "/repos/octo-org/octo-repo"},
+}
+
+// groupScopes are the two scopes with runner groups.
+var groupScopes = runnerScopes[:2]
+
+// opCase is one operation called with valid input at scopes of type S (Scope
+// or GroupScope), the answer it gets, and the one request it must send.
+type opCase[S Scope] struct {
+	name    string
+	call    func(ctx context.Context, s S) (any, error)
+	status  int
+	fixture func(sc testScope) string // the answer's body; "" for none
+	edit    func([]byte) []byte       // applied to the fixture, when set
+	link    string                    // the answer's Link header
+	method  string
+	path    func(sc testScope) string // after the scope's prefix
+	query   string
+	body    func(sc testScope) string // the JSON body; nil for none
+	sent    func(t *testing.T, req received)
+	check   func(t *testing.T, sc testScope, got any)
+}
+
+// checkGroup checks the group an operation answered: GitHub's example for op
+// at the scope.
+func checkGroup(op string) func(t *testing.T, sc testScope, got any) {
+	return func(t *testing.T, sc testScope, got any) {
+		t.Helper()
+		assertGroupFields(t, exampleGroup(sc.name, op), got.(*RunnerGroup))
+	}
+}
+
+func noFixture(testScope) string { return "" }
+
+// fixed is the same value at every scope.
+func fixed(s string) func(testScope) string { return func(testScope) string { return s } }
+
+// runOpCases runs each case at each scope against a fresh server.
+func runOpCases[S Scope](t *testing.T, scopes []testScope, cases []opCase[S]) {
+	t.Helper()
+	for _, sc := range scopes {
+		for _, tc := range cases {
+			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				var answer []byte
+				if name := tc.fixture(sc); name != "" {
+					answer = fixture(t, name)
+				}
+				if tc.edit != nil {
+					edited := tc.edit(answer)
+					require.NotEqual(t, answer, edited, "the fixture edit applies")
+					answer = edited
+				}
+				c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+					if tc.link != "" {
+						w.Header().Set("Link", tc.link)
+					}
+					respondBody(tc.status, string(answer))(w, r)
+				})
+				got, err := tc.call(t.Context(), sc.build(c).(S))
+				require.NoError(t, err)
+				body := ""
+				if tc.body != nil {
+					body = tc.body(sc)
+				}
+				req := assertOpRequest(t, rec, tc.method, sc.prefix+tc.path(sc), tc.query, body)
+				if tc.sent != nil {
+					tc.sent(t, req)
+				}
+				if tc.check != nil {
+					tc.check(t, sc, got)
+				}
+			})
+		}
+	}
+}
+
+// The values of the fixtures in testdata, written out by hand from the JSON.
+func fixtureLabels() []*Label {
+	return []*Label{
+		{ID: 5, Name: "self-hosted", Type: LabelReadOnly},
+		{ID: 7, Name: "X64", Type: LabelReadOnly},
+		{ID: 20, Name: "macOS", Type: LabelReadOnly},
+		{ID: 21, Name: "no-gpu", Type: LabelCustom},
+	}
+}
+
+func fixtureReadOnlyLabels() []*Label {
+	return []*Label{
+		{ID: 5, Name: "self-hosted", Type: LabelReadOnly},
+		{ID: 7, Name: "X64", Type: LabelReadOnly},
+		{ID: 20, Name: "macOS", Type: LabelReadOnly},
+	}
+}
+
+// fixtureMBP is get_runner.json (and get_runner_ghes.json, which only lacks
+// "ephemeral").
+func fixtureMBP() *Runner {
+	return &Runner{ID: 23, Name: "MBP", OS: "macos", Status: RunnerOnline, Busy: true, Ephemeral: false, Labels: fixtureLabels()}
+}
+
+// fixtureRunnerList is the runners of list_runners.json (and of
+// list_runners_ghes.json, which only lacks "ephemeral").
+func fixtureRunnerList() []*Runner {
+	return []*Runner{
+		{ID: 23, Name: "linux_runner", OS: "linux", Status: RunnerOnline, Busy: true, Ephemeral: false, Labels: []*Label{
+			{ID: 5, Name: "self-hosted", Type: LabelReadOnly},
+			{ID: 7, Name: "X64", Type: LabelReadOnly},
+			{ID: 11, Name: "Linux", Type: LabelReadOnly},
+		}},
+		{ID: 24, Name: "mac_runner", OS: "macos", Status: RunnerOffline, Busy: false, Ephemeral: false, Labels: fixtureLabels()},
+	}
+}
+
+// assertOpHeaders checks the headers every request carries.
+func assertOpHeaders(t *testing.T, got received) {
+	t.Helper()
+	assert.Equal(t, "application/vnd.github+json", got.Header.Get("Accept"), "Accept")
+	assert.Equal(t, "2022-11-28", got.Header.Get("X-GitHub-Api-Version"), "X-GitHub-Api-Version on a loopback host")
+	assert.True(t, strings.HasPrefix(got.Header.Get("User-Agent"), "fleetkit-runners/"), "User-Agent %q", got.Header.Get("User-Agent"))
+	assert.Equal(t, "Bearer "+testToken, got.Header.Get("Authorization"), "Authorization")
+}
+
+// assertOpRequest checks the single request rec received: method, escaped path,
+// raw query, headers, and the body compared as decoded JSON (wantBody "" means
+// no body and no Content-Type).
+func assertOpRequest(t *testing.T, rec *recorder, method, path, rawQuery, wantBody string) received {
+	t.Helper()
+	got := rec.only(t)
+	assert.Equal(t, method, got.Method, "method")
+	assert.Equal(t, path, got.Path, "escaped path")
+	assert.Equal(t, rawQuery, got.RawQuery, "query")
+	assertOpHeaders(t, got)
+	if wantBody == "" {
+		assert.Empty(t, got.Body, "request body")
+		assert.Empty(t, got.Header.Get("Content-Type"), "Content-Type without a body")
+	} else {
+		assert.Equal(t, "application/json", got.Header.Get("Content-Type"), "Content-Type")
+		assert.JSONEq(t, wantBody, string(got.Body), "request body")
+	}
+	return got
+}
+
+// assertLabelFields compares labels field by field.
+func assertLabelFields(t *testing.T, want, got []*Label) {
+	t.Helper()
+	require.Len(t, got, len(want), "labels")
+	for i := range want {
+		require.NotNil(t, got[i], "label %d", i)
+		assert.Equal(t, want[i].ID, got[i].ID, "label %d ID", i)
+		assert.Equal(t, want[i].Name, got[i].Name, "label %d Name", i)
+		assert.Equal(t, want[i].Type, got[i].Type, "label %d Type", i)
+	}
+}
+
+// assertRunnerFields compares a runner field by field.
+func assertRunnerFields(t *testing.T, want, got *Runner) {
+	t.Helper()
+	require.NotNil(t, got, "runner")
+	assert.Equal(t, want.ID, got.ID, "ID")
+	assert.Equal(t, want.RunnerGroupID, got.RunnerGroupID, "RunnerGroupID")
+	assert.Equal(t, want.Name, got.Name, "Name")
+	assert.Equal(t, want.OS, got.OS, "OS")
+	assert.Equal(t, want.Status, got.Status, "Status")
+	assert.Equal(t, want.Busy, got.Busy, "Busy")
+	assert.Equal(t, want.Ephemeral, got.Ephemeral, "Ephemeral")
+	assert.Equal(t, want.Version, got.Version, "Version")
+	assertLabelFields(t, want.Labels, got.Labels)
+	assert.Equal(t, want, got, "the whole runner")
+}
+
+func assertRunnerListFields(t *testing.T, want, got []*Runner) {
+	t.Helper()
+	require.Len(t, got, len(want), "runners")
+	for i := range want {
+		assertRunnerFields(t, want[i], got[i])
+	}
+}
+
+const (
+	fixtureLinkNextLast = `<https://api.github.com/resource?page=3>; rel="next", <https://api.github.com/resource?page=5>; rel="last"`
+)

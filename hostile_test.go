@@ -1,22 +1,21 @@
-package runners
+// Cross-cutting: hostile servers and faults at every operation (issue 6). A
+// fleet janitor runs unattended with an admin token, so the client must never
+// crash on a strange response, never hang past its context, never act on a
+// value it did not get, and never name its credentials in an error. (Where
+// credentials may go on a redirect is transport_test.go's; what the exported
+// types print, secrets_test.go's.)
 
-// Hostile servers, faults, redirects and secrets (issue 6): a fleet janitor
-// runs unattended with an admin token, so the client must never crash on a
-// strange response, never hang past its context, never act on a value it did
-// not get, and never hand its credentials to anyone else.
+package runners
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"regexp"
@@ -24,7 +23,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,7 +30,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
 )
 
 const (
@@ -706,308 +703,4 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 	after := hsSettleGoroutines(before)
 	assert.LessOrEqual(t, after, before, "goroutines before %d, after %d", before, after)
 	t.Logf("hostile: %d rounds of early break, deadline mid-walk and cancel mid-request: goroutines %d before, %d after", rounds, before, after)
-}
-
-// hsAuth is one way to give the client credentials, with the bearer token
-// the server then sees.
-type hsAuth struct {
-	name  string
-	opt   func() Option
-	token string
-}
-
-var hsAuths = []hsAuth{
-	{"WithToken", func() Option { return WithToken(testToken) }, testToken},
-	{"WithTokenSource", func() Option {
-		return WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: hsSourceToken}))
-	}, hsSourceToken},
-	{"WithAppInstallation", func() Option {
-		return WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey()))
-	}, hsInstToken},
-}
-
-// hsExchange answers the app's token exchange with hsInstToken, and hands
-// every other request to next.
-func hsExchange(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, testExchangePath) {
-			writeJSON(w, http.StatusCreated, map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
-			return
-		}
-		next(w, r)
-	}
-}
-
-// hsHeaders records the requests a handler sees, but the token exchanges.
-type hsHeaders struct {
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func (h *hsHeaders) record(r *http.Request) {
-	if strings.HasSuffix(r.URL.Path, testExchangePath) {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	r2 := r.Clone(context.Background())
-	if r2.URL.Host == "" {
-		r2.URL.Host = r.Host
-	}
-	h.reqs = append(h.reqs, r2)
-}
-
-func (h *hsHeaders) all() []*http.Request {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]*http.Request(nil), h.reqs...)
-}
-
-// hsAssertNoToken checks that a request carries none of the client's
-// credentials: no bearer token (net/http itself sends Basic credentials
-// when the URL of a redirect has userinfo), and the token nowhere.
-func hsAssertNoToken(t *testing.T, r *http.Request, token string) {
-	t.Helper()
-	auth := r.Header.Get("Authorization")
-	assert.False(t, strings.HasPrefix(auth, "Bearer"), "%s %s carries Authorization %q", r.Method, r.URL, auth)
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			assert.NotContains(t, v, token, "header %s", k)
-		}
-	}
-}
-
-// Redirects: the token follows a redirect on the client's own origin (a
-// renamed repository answers 301), and never one to another origin, for
-// every way of giving credentials.
-func TestRedirectAuthorization(t *testing.T) {
-	t.Parallel()
-	for _, auth := range hsAuths {
-		t.Run(auth.name+"/same host 301", func(t *testing.T) {
-			t.Parallel()
-			var rec hsHeaders
-			srv := httptest.NewServer(hsExchange(func(w http.ResponseWriter, r *http.Request) {
-				rec.record(r)
-				if strings.HasPrefix(r.URL.Path, "/repos/old/") {
-					http.Redirect(w, r, strings.Replace(r.URL.Path, "/repos/old/", "/repos/new/", 1), http.StatusMovedPermanently)
-					return
-				}
-				respond(t, http.StatusOK, "get_runner.json")(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
-			require.NoError(t, err)
-			r, err := c.Repo("old", "octo-repo").GetRunner(context.Background(), 23)
-			require.NoError(t, err)
-			assert.Equal(t, int64(23), r.ID)
-			reqs := rec.all()
-			require.Len(t, reqs, 2)
-			assert.Equal(t, "/repos/new/octo-repo/actions/runners/23", reqs[1].URL.Path)
-			for _, got := range reqs {
-				assert.Equal(t, "Bearer "+auth.token, got.Header.Get("Authorization"), got.URL.Path)
-			}
-		})
-		for _, tc := range []struct {
-			name   string
-			status int
-			call   func(ctx context.Context, s Scope) error
-		}{
-			{"GET 302", http.StatusFound, func(ctx context.Context, s Scope) error { _, err := s.GetRunner(ctx, 23); return err }},
-			{"POST 307", http.StatusTemporaryRedirect, func(ctx context.Context, s Scope) error { _, err := s.CreateRegistrationToken(ctx); return err }},
-			{"DELETE 308", http.StatusPermanentRedirect, func(ctx context.Context, s Scope) error { return s.DeleteRunner(ctx, 23) }},
-		} {
-			t.Run(auth.name+"/other port "+tc.name, func(t *testing.T) {
-				t.Parallel()
-				var other hsHeaders
-				otherSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					other.record(r)
-					respond(t, http.StatusCreated, "registration_token.json")(w, r)
-				}))
-				t.Cleanup(otherSrv.Close)
-				var own hsHeaders
-				srv := httptest.NewServer(hsExchange(func(w http.ResponseWriter, r *http.Request) {
-					own.record(r)
-					http.Redirect(w, r, otherSrv.URL+r.URL.Path, tc.status)
-				}))
-				t.Cleanup(srv.Close)
-				c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
-				require.NoError(t, err)
-				tc.call(context.Background(), c.Org("octo-org")) // the answer does not matter here
-				require.Len(t, own.all(), 1)
-				assert.Equal(t, "Bearer "+auth.token, own.all()[0].Header.Get("Authorization"))
-				reqs := other.all()
-				require.Len(t, reqs, 1, "the redirect was followed")
-				hsAssertNoToken(t, reqs[0], auth.token)
-			})
-		}
-		t.Run(auth.name+"/same server, other host name", func(t *testing.T) {
-			t.Parallel()
-			var rec hsHeaders
-			var srv *httptest.Server
-			srv = httptest.NewServer(hsExchange(func(w http.ResponseWriter, r *http.Request) {
-				rec.record(r)
-				if strings.HasPrefix(r.Host, "127.0.0.1:") {
-					_, port, _ := net.SplitHostPort(r.Host)
-					http.Redirect(w, r, "http://localhost:"+port+r.URL.Path, http.StatusFound)
-					return
-				}
-				respond(t, http.StatusOK, "get_runner.json")(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
-			require.NoError(t, err)
-			_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
-			require.NoError(t, err)
-			reqs := rec.all()
-			require.Len(t, reqs, 2)
-			assert.Equal(t, "Bearer "+auth.token, reqs[0].Header.Get("Authorization"))
-			assert.True(t, strings.HasPrefix(reqs[1].Host, "localhost:"), reqs[1].Host)
-			hsAssertNoToken(t, reqs[1], auth.token)
-		})
-	}
-}
-
-// Redirects from an https base URL, at the transport: only the same scheme,
-// host and port get the token. https to http on the same host does not.
-func TestRedirectOriginIncludesScheme(t *testing.T) {
-	t.Parallel()
-	const base = "https://ghes.example.com"
-	for _, auth := range hsAuths {
-		for _, tc := range []struct {
-			location string
-			keeps    bool
-		}{
-			{base + "/api/v3/repos/new/r/actions/runners/23", true},
-			{"HTTPS://GHES.Example.COM/api/v3/repos/new/r/actions/runners/23", true},
-			{"http://ghes.example.com/api/v3/repos/new/r/actions/runners/23", false},
-			{"https://ghes.example.com:8443/api/v3/repos/new/r/actions/runners/23", false},
-			{"https://ghes.example.com.evil.example/api/v3/x", false},
-			{"https://evil.example/api/v3/x", false},
-			{"https://ghes.example.com@evil.example/api/v3/x", false},
-			{"https://api.github.com/repos/new/r/actions/runners/23", false},
-		} {
-			t.Run(auth.name+"/"+tc.location, func(t *testing.T) {
-				t.Parallel()
-				var mu sync.Mutex
-				var seen []*http.Request
-				body := fixture(t, "get_runner.json")
-				rt := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-					resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body)), Request: r}
-					if strings.HasSuffix(r.URL.Path, testExchangePath) {
-						tok, _ := json.Marshal(map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour)})
-						resp.StatusCode, resp.Body = http.StatusCreated, io.NopCloser(bytes.NewReader(tok))
-						return resp, nil
-					}
-					mu.Lock()
-					seen = append(seen, r.Clone(context.Background()))
-					n := len(seen)
-					mu.Unlock()
-					if n == 1 {
-						resp.StatusCode = http.StatusMovedPermanently
-						resp.Header.Set("Location", tc.location)
-						resp.Body = http.NoBody
-					}
-					return resp, nil
-				})
-				opts := []Option{WithBaseURL(base), auth.opt(), WithHTTPClient(&http.Client{Transport: rt})}
-				c, err := NewClient(opts...)
-				require.NoError(t, err)
-				_, err = c.Repo("old", "r").GetRunner(context.Background(), 23)
-				require.NoError(t, err)
-				mu.Lock()
-				defer mu.Unlock()
-				require.Len(t, seen, 2)
-				assert.Equal(t, "Bearer "+auth.token, seen[0].Header.Get("Authorization"))
-				if tc.keeps {
-					assert.Equal(t, "Bearer "+auth.token, seen[1].Header.Get("Authorization"), "same origin")
-				} else {
-					hsAssertNoToken(t, seen[1], auth.token)
-				}
-			})
-		}
-	}
-}
-
-// Plain http to a host that is not loopback is refused for every way of
-// giving credentials, GitHub App keys included, unless asked for.
-func TestHostilePlainHTTPAppInstallation(t *testing.T) {
-	t.Parallel()
-	key := appTestKey()
-	for name, auth := range map[string]func() Option{
-		"WithAppInstallation":       func() Option { return WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)) },
-		"WithAppInstallationSigner": func() Option { return WithAppInstallationSigner(testAppID, testInstallationID, key) },
-	} {
-		for _, base := range []string{"http://ghes.example.com", "http://10.0.0.7:8080/api/v3", "http://runners.internal"} {
-			_, err := NewClient(WithBaseURL(base), auth())
-			require.ErrorIs(t, err, ErrInvalidArgument, "%s %s", name, base)
-			assert.Contains(t, err.Error(), "WithInsecureHTTP")
-			assert.Contains(t, err.Error(), name)
-			assertNoSecrets(t, err.Error(), keySecrets(t, key)...)
-			_, err = NewClient(WithBaseURL(base), auth(), WithInsecureHTTP())
-			assert.NoError(t, err, "%s %s with WithInsecureHTTP", name, base)
-		}
-		_, err := NewClient(WithBaseURL("http://127.0.0.1:1"), auth())
-		assert.NoError(t, err, "%s on loopback", name)
-	}
-}
-
-// Secrets in what the exported types secrets_test.go does not cover print: a
-// failed app exchange (*AppAuthError), the scopes, slices of tokens and JIT
-// configs, in fmt and slog (package fleet tests its TokenCache itself).
-func TestSecretsOtherExportedTypes(t *testing.T) {
-	t.Parallel()
-	key := appTestKey()
-	tc, _ := newTestClient(t, func(http.ResponseWriter, *http.Request) {})
-	srv := newAppServer(t, func(s *appServer) {
-		s.reply = func(w http.ResponseWriter) { // an exchange that fails after GitHub issued a token
-			writeJSON(w, http.StatusCreated, map[string]any{"token": hsInstToken, "expires_at": "soon"})
-		}
-	})
-	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)))
-	_, err := getRunner(t, c)
-	var appErr *AppAuthError
-	require.ErrorAs(t, err, &appErr)
-	secrets := append(keySecrets(t, key), hsInstToken, hsInstToken[4:20], testToken, secToken, secJITConfig)
-	for _, jwt := range srv.receivedJWTs() {
-		secrets = append(secrets, jwt, strings.Split(jwt, ".")[2])
-	}
-	tok := Token{Token: secToken, ExpiresAt: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
-	jit := JITConfig{Runner: &Runner{ID: 42, Name: "jit"}, EncodedJITConfig: secJITConfig}
-	values := map[string]any{
-		"*AppAuthError":        appErr,
-		"AppAuthError":         *appErr,
-		"error":                err,
-		"*OrgService":          c.Org("octo-org"),
-		"*RepoService":         c.Repo("octo-org", "octo-repo"),
-		"*EnterpriseService":   c.Enterprise("acme"),
-		"OrgService":           *c.Org("octo-org"),
-		"[]Token":              []Token{tok, tok},
-		"[]*JITConfig":         []*JITConfig{&jit},
-		"*Client with a token": tc,
-	}
-	for name, v := range values {
-		var out bytes.Buffer
-		for _, verb := range secVerbs {
-			fmt.Fprintf(&out, verb+"\n", v)
-		}
-		slog.New(slog.NewTextHandler(&out, nil)).Info("value", "v", v)
-		if name != "[]Token" && name != "[]*JITConfig" { // the JSON handler: see below
-			slog.New(slog.NewJSONHandler(&out, nil)).Info("value", "v", v)
-		}
-		assertNoSecrets(t, out.String(), secrets...)
-		assert.NotEmpty(t, out.String(), name)
-	}
-	assert.Contains(t, fmt.Sprint(c.Org("octo-org")), "orgs/octo-org")
-
-	// A known limitation (SECURITY.md): slog's JSON handler marshals a slice
-	// with encoding/json, which does not call LogValue on its elements. Log
-	// tokens one at a time: each is then redacted.
-	var out bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&out, nil))
-	for i, tk := range []Token{tok, tok} {
-		logger.Info("token", "i", i, "token", tk)
-	}
-	logger.Info("jit", "jit", &jit)
-	assertNoSecrets(t, out.String(), secrets...)
-	assert.Contains(t, out.String(), "[redacted]")
 }

@@ -1,13 +1,14 @@
 //go:build prism
 
-package runners
-
-// The client against Stoplight Prism serving GitHub's OpenAPI description
-// (testdata/openapi/runners.api.github.com.json): Prism validates every
-// request against the description and answers with its examples. Run it with
-// .ci/prism.sh, which installs Prism and sets PRISM_BIN, or by hand:
+// Cross-cutting: every operation against Stoplight Prism serving GitHub's
+// OpenAPI description (testdata/openapi/runners.api.github.com.json): Prism
+// validates every request against the description and answers with its
+// examples. Run it with .ci/prism.sh, which installs Prism and sets
+// PRISM_BIN, or by hand:
 //
 //	PRISM_BIN=/path/to/node_modules/.bin/prism go test -tags prism -run TestPrismConformance -count=1 -v .
+
+package runners
 
 import (
 	"bytes"

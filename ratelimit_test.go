@@ -360,3 +360,20 @@ func TestRateLimitsConcurrent(t *testing.T) {
 	assert.GreaterOrEqual(t, core.Used, 1)
 	assert.LessOrEqual(t, core.Used, workers*each)
 }
+
+// A primary limit without X-RateLimit-Limit still carries what was sent.
+func TestRateLimitWithoutLimitHeader(t *testing.T) {
+	t.Parallel()
+	reset := time.Now().Add(time.Hour).Truncate(time.Second)
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+		respond(t, http.StatusForbidden, "error_rate_limit.json")(w, r)
+	})
+	_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+	var rl *RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.False(t, rl.Secondary)
+	assert.True(t, rl.Reset.Equal(reset))
+	assert.Empty(t, c.RateLimits(), "nothing to record without a limit")
+}

@@ -74,3 +74,20 @@ func TestRequestNilClient(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
 	}
 }
+
+// The request value, not the URL, says what may be repeated.
+func TestRequestIdempotentByOperation(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		r    *request
+		want bool
+	}{
+		{get("GetRunner", "actions/runners/1", nil), true},
+		{put("SetLabels", "actions/runners/1/labels", nil, nil), true},
+		{del("DeleteRunner", "actions/runners/1", nil), true},
+		{post("GenerateJITConfig", "actions/runners/generate-jitconfig", nil, nil), false},
+		{post("AddLabels", "actions/runners/1/labels", nil, nil), false},
+	} {
+		assert.Equal(t, tc.want, tc.r.idempotent, tc.r.op)
+	}
+}

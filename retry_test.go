@@ -79,23 +79,6 @@ func TestRetryAttemptsInTheError(t *testing.T) {
 	assert.NotContains(t, err.Error(), "attempts")
 }
 
-// The request value, not the URL, says what may be repeated.
-func TestRetryIdempotentByOperation(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		r    *request
-		want bool
-	}{
-		{get("GetRunner", "actions/runners/1", nil), true},
-		{put("SetLabels", "actions/runners/1/labels", nil, nil), true},
-		{del("DeleteRunner", "actions/runners/1", nil), true},
-		{post("GenerateJITConfig", "actions/runners/generate-jitconfig", nil, nil), false},
-		{post("AddLabels", "actions/runners/1/labels", nil, nil), false},
-	} {
-		assert.Equal(t, tc.want, tc.r.idempotent, tc.r.op)
-	}
-}
-
 // sequence answers the n-th request (0-based) with steps[n], and the
 // requests after the last step with the last step.
 func sequence(steps ...http.HandlerFunc) http.HandlerFunc {

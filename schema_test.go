@@ -1,11 +1,12 @@
-package runners
+// Cross-cutting: conformance with GitHub's own OpenAPI description of the
+// self-hosted runner endpoints, testdata/openapi/runners.api.github.com.json
+// (62 operations: the 12 runner operations at each of the enterprise,
+// organization and repository scopes, and the 13 runner group operations at
+// each of the enterprise and organization scopes). Plain Go, no network:
+// prism_test.go (build tag "prism") runs the same client against a Prism mock
+// of that file.
 
-// Conformance with GitHub's own OpenAPI description of the self-hosted runner
-// endpoints, testdata/openapi/runners.api.github.com.json (62 operations: the
-// 12 runner operations at each of the enterprise, organization and
-// repository scopes, and the 13 runner group operations at each of the
-// enterprise and organization scopes). Plain Go, no network: prism_test.go
-// (build tag "prism") runs the same client against a Prism mock of that file.
+package runners
 
 import (
 	"bytes"

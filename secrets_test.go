@@ -1,3 +1,8 @@
+// Cross-cutting: no secret (an auth token, a registration or remove token, a
+// JIT config, a download token, an App key, JWT or installation token) shows
+// in what fmt and slog print of the exported types, nor in any error of any
+// operation.
+
 package runners
 
 import (
@@ -390,4 +395,65 @@ func TestSecretsInvalidArgumentErrors(t *testing.T) {
 		secAssertErrorClean(t, err)
 	}
 	assert.Empty(t, rec.all(), "bad input sends nothing")
+}
+
+// No secret in what the other exported types print: a failed app exchange
+// (*AppAuthError), the scopes, slices of tokens and JIT configs, in fmt and
+// slog (package fleet tests its TokenCache itself).
+func TestSecretsOtherExportedTypes(t *testing.T) {
+	t.Parallel()
+	key := appTestKey()
+	tc, _ := newTestClient(t, func(http.ResponseWriter, *http.Request) {})
+	srv := newAppServer(t, func(s *appServer) {
+		s.reply = func(w http.ResponseWriter) { // an exchange that fails after GitHub issued a token
+			writeJSON(w, http.StatusCreated, map[string]any{"token": hsInstToken, "expires_at": "soon"})
+		}
+	})
+	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)))
+	_, err := getRunner(t, c)
+	var appErr *AppAuthError
+	require.ErrorAs(t, err, &appErr)
+	secrets := append(keySecrets(t, key), hsInstToken, hsInstToken[4:20], testToken, secToken, secJITConfig)
+	for _, jwt := range srv.receivedJWTs() {
+		secrets = append(secrets, jwt, strings.Split(jwt, ".")[2])
+	}
+	tok := Token{Token: secToken, ExpiresAt: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
+	jit := JITConfig{Runner: &Runner{ID: 42, Name: "jit"}, EncodedJITConfig: secJITConfig}
+	values := map[string]any{
+		"*AppAuthError":        appErr,
+		"AppAuthError":         *appErr,
+		"error":                err,
+		"*OrgService":          c.Org("octo-org"),
+		"*RepoService":         c.Repo("octo-org", "octo-repo"),
+		"*EnterpriseService":   c.Enterprise("acme"),
+		"OrgService":           *c.Org("octo-org"),
+		"[]Token":              []Token{tok, tok},
+		"[]*JITConfig":         []*JITConfig{&jit},
+		"*Client with a token": tc,
+	}
+	for name, v := range values {
+		var out bytes.Buffer
+		for _, verb := range secVerbs {
+			fmt.Fprintf(&out, verb+"\n", v)
+		}
+		slog.New(slog.NewTextHandler(&out, nil)).Info("value", "v", v)
+		if name != "[]Token" && name != "[]*JITConfig" { // the JSON handler: see below
+			slog.New(slog.NewJSONHandler(&out, nil)).Info("value", "v", v)
+		}
+		assertNoSecrets(t, out.String(), secrets...)
+		assert.NotEmpty(t, out.String(), name)
+	}
+	assert.Contains(t, fmt.Sprint(c.Org("octo-org")), "orgs/octo-org")
+
+	// A known limitation (SECURITY.md): slog's JSON handler marshals a slice
+	// with encoding/json, which does not call LogValue on its elements. Log
+	// tokens one at a time: each is then redacted.
+	var out bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&out, nil))
+	for i, tk := range []Token{tok, tok} {
+		logger.Info("token", "i", i, "token", tk)
+	}
+	logger.Info("jit", "jit", &jit)
+	assertNoSecrets(t, out.String(), secrets...)
+	assert.Contains(t, out.String(), "[redacted]")
 }

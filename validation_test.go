@@ -1,3 +1,8 @@
+// Cross-cutting: bad input to every operation (a scope name, a runner or
+// group ID, labels, a JIT config request, list options, a group request) is
+// ErrInvalidArgument, caught before anything is sent; input at the limits is
+// sent as given, and the caller's values are left as they were.
+
 package runners
 
 import (
@@ -164,7 +169,7 @@ func TestValidationRunnerID(t *testing.T) {
 		{"RemoveAllLabels", func(ctx context.Context, s Scope, id int64) error { return opErr(s.RemoveAllLabels(ctx, id)) }},
 		{"RemoveLabel", func(ctx context.Context, s Scope, id int64) error { return opErr(s.RemoveLabel(ctx, id, "gpu")) }},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, op := range ops {
 			for _, id := range []int64{0, -1} {
 				t.Run(sc.name+"/"+op.name+"/"+strconv.FormatInt(id, 10), func(t *testing.T) {
@@ -204,7 +209,7 @@ func TestValidationLabels(t *testing.T) {
 		{"SetLabels empty label among others", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, "gpu", "")) }},
 		{"SetLabels 101", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, numberedLabels(101)...)) }},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, tc := range cases {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
@@ -259,7 +264,7 @@ func TestValidationJITConfig(t *testing.T) {
 		{"101 labels", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: numberedLabels(101)}},
 		{"empty label", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: []string{"self-hosted", ""}}},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, tc := range cases {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
@@ -303,7 +308,7 @@ func TestValidationListOptions(t *testing.T) {
 		{"page -1", &ListRunnersOptions{ListOptions: ListOptions{Page: -1}}},
 		{"page -1 with a name", &ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: -1, PerPage: 10}}},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, tc := range bad {
 			t.Run(sc.name+"/ListRunners/"+tc.name, func(t *testing.T) {
 				t.Parallel()
@@ -602,7 +607,7 @@ func TestValidationGroups(t *testing.T) {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				assertRejectedBeforeSending(t, tc.call(t.Context(), sc.build(c)), rec)
+				assertRejectedBeforeSending(t, tc.call(t.Context(), sc.groups(c)), rec)
 			})
 		}
 	}

@@ -3,6 +3,7 @@ package runners
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -12,11 +13,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestOperationsGetRunnerDeprecation checks GetRunnerDeprecation at each
+// TestRunnerDeprecation checks GetRunnerDeprecation at each
 // scope: the request (method, escaped path, headers, no body) and the decoded
 // model, with dates, with null dates and with dates left out (GitHub has been
 // seen to leave registration_deprecates_at out).
-func TestOperationsGetRunnerDeprecation(t *testing.T) {
+func TestRunnerDeprecation(t *testing.T) {
 	t.Parallel()
 	registration := time.Date(2026, 3, 17, 0, 0, 0, 0, time.UTC)
 	runtime := time.Date(2026, 4, 16, 15, 30, 0, 0, time.UTC) // 08:30 at -07:00 in the fixture
@@ -37,7 +38,7 @@ func TestOperationsGetRunnerDeprecation(t *testing.T) {
 		}, nil, &runtime},
 		{"escaped version", "2.329.0/x y?#%", "2.329.0%2Fx%20y%3F%23%25", nil, &registration, &runtime},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, tc := range cases {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
@@ -77,9 +78,9 @@ func assertTimePtr(t *testing.T, want, got *time.Time, what string) {
 
 // A version that is not one path segment is refused before anything is
 // sent; GitHub Enterprise Server, which lacks the endpoint, answers 404.
-func TestOperationsGetRunnerDeprecationErrors(t *testing.T) {
+func TestRunnerDeprecationErrors(t *testing.T) {
 	t.Parallel()
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusNotFound, "error_not_found.json"))
@@ -100,4 +101,20 @@ func TestOperationsGetRunnerDeprecationErrors(t *testing.T) {
 			assertOpRequest(t, rec, http.MethodGet, sc.prefix+"/actions/runners/deprecations/2.329.0", "", "")
 		})
 	}
+}
+
+// A status decodes to its constant, and any other value (a status GitHub
+// adds later, an escaped string) as itself.
+func TestRunnerStatusDecoding(t *testing.T) {
+	t.Parallel()
+	var r Runner
+	require.NoError(t, decodeBody([]byte(`{"id":1,"status":"offline","labels":[]}`), &r))
+	assert.Equal(t, RunnerOffline, r.Status)
+	for body, want := range map[string]RunnerStatus{`"online"`: RunnerOnline, `"\u006fnline"`: RunnerOnline, `"idle"`: "idle", `""`: ""} {
+		var s RunnerStatus
+		require.NoError(t, json.Unmarshal([]byte(body), &s), body)
+		assert.Equal(t, want, s, body)
+	}
+	var s RunnerStatus
+	assert.Error(t, json.Unmarshal([]byte(`5`), &s))
 }

@@ -1,0 +1,24 @@
+package runners
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A 204 where a value was promised is an error, not a zero value to act on.
+func TestDecodeNoContentWhereABodyBelongs(t *testing.T) {
+	t.Parallel()
+	c, _ := newTestClient(t, respond(t, http.StatusNoContent, ""))
+	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+	assert.Nil(t, r)
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusNoContent, apiErr.StatusCode)
+	assert.Contains(t, err.Error(), "204")
+	// DeleteRunner's 204 is its success.
+	assert.NoError(t, c.Org("octo-org").DeleteRunner(context.Background(), 23))
+}
