@@ -327,30 +327,6 @@ func TestClientWithHTTPClientCopies(t *testing.T) {
 	assert.Equal(t, int32(4), rt.n.Load())
 }
 
-// cliCountingTS is an oauth2.TokenSource that counts the tokens asked of it.
-type cliCountingTS struct {
-	n        atomic.Int32
-	token    string
-	expired  bool
-	expiryIn time.Duration // when set, tokens expire this long from now
-	err      error
-}
-
-func (s *cliCountingTS) Token() (*oauth2.Token, error) {
-	s.n.Add(1)
-	if s.err != nil {
-		return nil, s.err
-	}
-	tok := &oauth2.Token{AccessToken: s.token, TokenType: "Bearer"}
-	if s.expired {
-		tok.Expiry = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	if s.expiryIn != 0 {
-		tok.Expiry = time.Now().Add(s.expiryIn)
-	}
-	return tok, nil
-}
-
 // WithTokenRefreshMargin renews a source's token that long before it expires.
 func TestClientTokenRefreshMargin(t *testing.T) {
 	t.Parallel()
@@ -364,7 +340,7 @@ func TestClientTokenRefreshMargin(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ts := &cliCountingTS{token: "short-lived", expiryIn: 5 * time.Minute}
+			ts := &countingTokenSource{token: "short-lived", expiryIn: 5 * time.Minute}
 			c, _ := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"))
 			c, err := NewClient(append([]Option{WithBaseURL(c.BaseURL()), WithTokenSource(ts)}, tc.opts...)...)
 			require.NoError(t, err)
@@ -394,7 +370,7 @@ func TestClientWithTokenSource(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ts := &cliCountingTS{token: "from-the-source", expired: tc.expired}
+			ts := &countingTokenSource{token: "from-the-source", expired: tc.expired}
 			var mu sync.Mutex
 			var auths []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -421,7 +397,7 @@ func TestClientWithTokenSource(t *testing.T) {
 
 func TestClientTokenSourceError(t *testing.T) {
 	t.Parallel()
-	ts := &cliCountingTS{err: errors.New("the vault is sealed")}
+	ts := &countingTokenSource{err: errors.New("the vault is sealed")}
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	t.Cleanup(srv.Close)
@@ -429,8 +405,7 @@ func TestClientTokenSourceError(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
 	require.Error(t, err)
-	var apiErr *Error
-	require.True(t, errors.As(err, &apiErr))
+	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode)
 	assert.Equal(t, http.MethodGet, apiErr.Method)
 	assert.Contains(t, err.Error(), "the vault is sealed")
@@ -440,27 +415,17 @@ func TestClientTokenSourceError(t *testing.T) {
 
 func TestClientNoAuthorizationWithoutAuthOption(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var got []http.Header
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		got = append(got, r.Header.Clone())
-		mu.Unlock()
-		respond(t, http.StatusOK, "list_runners.json")(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(WithBaseURL(srv.URL))
+	srv, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
+	c, err := NewClient(WithBaseURL(srv.BaseURL()))
 	require.NoError(t, err)
 	assert.Contains(t, fmt.Sprint(c), "Authenticated: false")
 	list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Len(t, list.Runners, 2)
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, got, 1)
-	_, present := got[0]["Authorization"]
-	assert.False(t, present, "no Authorization header: %v", got[0])
-	assert.Equal(t, "application/vnd.github+json", got[0].Get("Accept"))
+	got := rec.only(t)
+	_, present := got.Header["Authorization"]
+	assert.False(t, present, "no Authorization header: %v", got.Header)
+	assert.Equal(t, "application/vnd.github+json", got.Header.Get("Accept"))
 }
 
 // Credentials never cross the network in clear text unless asked to.
@@ -468,7 +433,7 @@ func TestClientPlainHTTPRefusesCredentials(t *testing.T) {
 	t.Parallel()
 	auths := map[string]Option{
 		"WithToken":       WithToken(testToken),
-		"WithTokenSource": WithTokenSource(&cliCountingTS{token: testToken}),
+		"WithTokenSource": WithTokenSource(&countingTokenSource{token: testToken}),
 	}
 	for name, auth := range auths {
 		_, err := NewClient(WithBaseURL("http://ghes.example.com"), auth)
@@ -503,7 +468,7 @@ func TestClientPlainHTTPRefusesAppCredentials(t *testing.T) {
 			require.ErrorIs(t, err, ErrInvalidArgument, "%s %s", name, base)
 			assert.Contains(t, err.Error(), "WithInsecureHTTP")
 			assert.Contains(t, err.Error(), name)
-			assertNoSecrets(t, err.Error(), keySecrets(t, key)...)
+			assertNoSecrets(t, name+" error", err.Error(), keySecrets(t, key)...)
 			_, err = NewClient(WithBaseURL(base), auth(), WithInsecureHTTP())
 			assert.NoError(t, err, "%s %s with WithInsecureHTTP", name, base)
 		}

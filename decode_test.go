@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // A 204 where a value was promised is an error, not a zero value to act on.
@@ -15,8 +14,7 @@ func TestDecodeNoContentWhereABodyBelongs(t *testing.T) {
 	c, _ := newTestClient(t, respond(t, http.StatusNoContent, ""))
 	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
 	assert.Nil(t, r)
-	var apiErr *Error
-	require.ErrorAs(t, err, &apiErr)
+	apiErr := apiError(t, err)
 	assert.Equal(t, http.StatusNoContent, apiErr.StatusCode)
 	assert.Contains(t, err.Error(), "204")
 	// DeleteRunner's 204 is its success.

@@ -121,8 +121,8 @@ func TestGroupMemberWalks(t *testing.T) {
 			for _, link := range []bool{true, false} {
 				t.Run(sc.name+"/"+w.name+"/link="+strconv.FormatBool(link), func(t *testing.T) {
 					t.Parallel()
-					item := func(id int) map[string]any { return map[string]any{"id": id, "name": "item-" + strconv.Itoa(id)} }
-					c, rec := newTestClient(t, pagedList{key: w.key(sc), n: 150, link: link, item: item}.handler(t))
+					item := func(id int) any { return map[string]any{"id": id, "name": "item-" + strconv.Itoa(id)} }
+					c, rec := newTestClient(t, (&pageServer{key: w.key(sc), total: 150, noLink: !link, item: item}).ServeHTTP)
 					ids, err := w.ids(t.Context(), sc.groups(c))
 					require.NoError(t, err)
 					require.Len(t, ids, 150)

@@ -2,8 +2,6 @@ package runners
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,103 +12,6 @@ import (
 )
 
 // ---- GitHub's examples as Go values (the fixtures are copies of them) ----
-
-const exampleWorkflow = "octo-org/octo-repo/.github/workflows/deploy.yaml@refs/heads/main"
-const exampleNetworkConfigurationID = "EC486D5D793175D7E3B29C27318D5C1AAE49A7833FC85F2E82C3D2C54AC7D3BA"
-
-// exampleGroups is example runner-groups-org or runner-groups-enterprise.
-func exampleGroups(scope string) []*RunnerGroup {
-	if scope == "org" {
-		const u = "https://api.github.com/orgs/octo-org/actions/runner_groups/"
-		return []*RunnerGroup{
-			{ID: 1, Name: "Default", Visibility: GroupVisibilityAll, Default: true, RunnersURL: u + "1/runners",
-				AllowsPublicRepositories: true, SelectedWorkflows: []string{}},
-			{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected, SelectedRepositoriesURL: u + "2/repositories",
-				RunnersURL: u + "2/runners", Inherited: true, AllowsPublicRepositories: true, RestrictedToWorkflows: true,
-				SelectedWorkflows: []string{exampleWorkflow}, WorkflowRestrictionsReadOnly: true},
-			{ID: 3, Name: "expensive-hardware", Visibility: GroupVisibilityPrivate, RunnersURL: u + "3/runners",
-				AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}},
-		}
-	}
-	const u = "https://api.github.com/enterprises/octo-corp/actions/runner_groups/"
-	return []*RunnerGroup{
-		{ID: 1, Name: "Default", Visibility: GroupVisibilityAll, Default: true, RunnersURL: u + "1/runners", SelectedWorkflows: []string{}},
-		{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected, SelectedOrganizationsURL: u + "2/organizations",
-			RunnersURL: u + "2/runners", AllowsPublicRepositories: true, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}},
-		// "private" at enterprise scope, as GitHub's example has it: kept as sent.
-		{ID: 3, Name: "expensive-hardware", Visibility: GroupVisibilityPrivate, RunnersURL: u + "3/runners",
-			AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}},
-	}
-}
-
-// exampleGroup is the group a get, create or update answers with: example
-// runner-group-item (org get), runner-group (org create and update),
-// runner-group-enterprise (enterprise get and create) or
-// runner-group-update-enterprise (enterprise update). The examples mix
-// runner_groups and runner-groups in their URLs.
-func exampleGroup(scope, op string) *RunnerGroup {
-	if scope == "org" {
-		const u = "https://api.github.com/orgs/octo-org/actions/runner_groups/2/"
-		g := &RunnerGroup{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected,
-			SelectedRepositoriesURL: u + "repositories", RunnersURL: u + "runners", HostedRunnersURL: u + "hosted-runners",
-			NetworkConfigurationID: exampleNetworkConfigurationID, AllowsPublicRepositories: true, RestrictedToWorkflows: true,
-			SelectedWorkflows: []string{exampleWorkflow}}
-		if op != "GetRunnerGroup" {
-			g.SelectedRepositoriesURL = "https://api.github.com/orgs/octo-org/actions/runner-groups/2/repositories"
-		}
-		return g
-	}
-	const u = "https://api.github.com/enterprises/octo-corp/actions/runner-groups/2/"
-	if op == "UpdateRunnerGroup" {
-		return &RunnerGroup{ID: 2, Name: "Expensive hardware runners", Visibility: GroupVisibilitySelected,
-			SelectedOrganizationsURL: u + "organizations", RunnersURL: u + "runners",
-			HostedRunnersURL:       "https://api.github.com/enterprises/octo-corp/actions/runner_groups/2/hosted-runners",
-			NetworkConfigurationID: exampleNetworkConfigurationID, AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}}
-	}
-	return &RunnerGroup{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected,
-		SelectedOrganizationsURL: u + "organizations", RunnersURL: u + "runners", HostedRunnersURL: u + "hosted-runners",
-		NetworkConfigurationID: exampleNetworkConfigurationID, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}}
-}
-
-// exampleAccess is example minimal-repository-paginated (org) or
-// organization-targets (enterprise), whose organization carries a
-// repository's node_id.
-func exampleAccess(scope string) []*GroupAccess {
-	if scope == "org" {
-		return []*GroupAccess{{ID: 1296269, NodeID: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", Name: "Hello-World", FullName: "octocat/Hello-World"}}
-	}
-	return []*GroupAccess{{ID: 161335, NodeID: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", Name: "octocat"}}
-}
-
-// assertGroupFields compares runner groups field by field.
-func assertGroupFields(t *testing.T, want, got *RunnerGroup) {
-	t.Helper()
-	require.NotNil(t, got, "runner group")
-	assert.Equal(t, want.ID, got.ID, "ID")
-	assert.Equal(t, want.Name, got.Name, "Name")
-	assert.Equal(t, want.Visibility, got.Visibility, "Visibility")
-	assert.Equal(t, want.Default, got.Default, "Default")
-	assert.Equal(t, want.Inherited, got.Inherited, "Inherited")
-	assert.Equal(t, want.AllowsPublicRepositories, got.AllowsPublicRepositories, "AllowsPublicRepositories")
-	assert.Equal(t, want.RestrictedToWorkflows, got.RestrictedToWorkflows, "RestrictedToWorkflows")
-	assert.Equal(t, want.SelectedWorkflows, got.SelectedWorkflows, "SelectedWorkflows")
-	assert.Equal(t, want.RunnersURL, got.RunnersURL, "RunnersURL")
-	assert.Equal(t, want.SelectedRepositoriesURL, got.SelectedRepositoriesURL, "SelectedRepositoriesURL")
-	assert.Equal(t, want.SelectedOrganizationsURL, got.SelectedOrganizationsURL, "SelectedOrganizationsURL")
-	assert.Equal(t, want.InheritedAllowsPublicRepositories, got.InheritedAllowsPublicRepositories, "InheritedAllowsPublicRepositories")
-	assert.Equal(t, want.WorkflowRestrictionsReadOnly, got.WorkflowRestrictionsReadOnly, "WorkflowRestrictionsReadOnly")
-	assert.Equal(t, want.HostedRunnersURL, got.HostedRunnersURL, "HostedRunnersURL")
-	assert.Equal(t, want.NetworkConfigurationID, got.NetworkConfigurationID, "NetworkConfigurationID")
-	assert.Equal(t, want, got, "the whole group")
-}
-
-func assertGroupListFields(t *testing.T, want, got []*RunnerGroup) {
-	t.Helper()
-	require.Len(t, got, len(want), "runner groups")
-	for i := range want {
-		assertGroupFields(t, want[i], got[i])
-	}
-}
 
 // ---- one request per operation, at both scopes -----------------------------
 
@@ -180,55 +81,9 @@ func TestGroupListVisibleTo(t *testing.T) {
 
 // ---- paging ---------------------------------------------------------------
 
-// pagedList serves a list of n items named by key, page by page as the
-// request's page and per_page ask (GitHub's default of 30), with a Link
-// header when link is true, and records the queries it was asked.
-type pagedList struct {
-	key   string
-	n     int
-	link  bool
-	item  func(id int) map[string]any
-	total int // total_count to report; n when 0
-}
-
-func (p pagedList) handler(t *testing.T) http.HandlerFunc {
-	t.Helper()
-	return func(w http.ResponseWriter, r *http.Request) {
-		page, per := 1, 30
-		if v := r.URL.Query().Get("page"); v != "" {
-			page, _ = strconv.Atoi(v)
-		}
-		if v := r.URL.Query().Get("per_page"); v != "" {
-			per, _ = strconv.Atoi(v)
-		}
-		items := []map[string]any{}
-		for id := (page-1)*per + 1; id <= min(page*per, p.n); id++ {
-			items = append(items, p.item(id))
-		}
-		total := p.total
-		if total == 0 {
-			total = p.n
-		}
-		if p.link && page*per < p.n {
-			w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/x?page=%d&per_page=%d>; rel="next"`, page+1, per))
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"total_count": total, p.key: items})
-	}
-}
-
-func groupItem(id int) map[string]any {
+func groupItem(id int) any {
 	return map[string]any{"id": id, "name": "group-" + strconv.Itoa(id), "visibility": "all", "default": id == 1,
 		"runners_url": "u", "inherited": false, "allows_public_repositories": false}
-}
-
-// queries returns the raw queries rec received, in order.
-func queries(rec *recorder) []string {
-	var qs []string
-	for _, r := range rec.all() {
-		qs = append(qs, r.RawQuery)
-	}
-	return qs
 }
 
 // TestGroupAllRunnerGroups walks 250 groups: 100 a page by default, by the
@@ -248,7 +103,7 @@ func TestGroupAllRunnerGroups(t *testing.T) {
 		for _, sc := range groupScopes {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 250, link: tc.link, item: groupItem}.handler(t), tc.opts...)
+				c, rec := newTestClient(t, (&pageServer{key: "runner_groups", total: 250, noLink: !tc.link, item: groupItem}).ServeHTTP, tc.opts...)
 				var ids []int64
 				for g, err := range sc.groups(c).AllRunnerGroups(t.Context(), nil) {
 					require.NoError(t, err)
@@ -275,7 +130,7 @@ func TestGroupAllRunnerGroups(t *testing.T) {
 // and stops at a page without a next one.
 func TestGroupAllRunnerGroupsOptions(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 7, link: true, item: groupItem}.handler(t))
+	c, rec := newTestClient(t, (&pageServer{key: "runner_groups", total: 7, item: groupItem}).ServeHTTP)
 	opts := &ListRunnerGroupsOptions{VisibleTo: "octo-org/octo-repo", ListOptions: ListOptions{Page: 2, PerPage: 2}}
 	var ids []int64
 	for g, err := range c.Org("octo-org").AllRunnerGroups(t.Context(), opts) {
@@ -292,7 +147,7 @@ func TestGroupAllRunnerGroupsOptions(t *testing.T) {
 // one while more groups follow it.
 func TestGroupListNextPageByCount(t *testing.T) {
 	t.Parallel()
-	c, _ := newTestClient(t, pagedList{key: "runner_groups", n: 250, item: groupItem}.handler(t))
+	c, _ := newTestClient(t, (&pageServer{key: "runner_groups", total: 250, noLink: true, item: groupItem}).ServeHTTP)
 	for _, tc := range []struct{ page, perPage, want int }{
 		{0, 100, 2}, {1, 100, 2}, {2, 100, 3}, {3, 100, 0}, {4, 100, 0}, {0, 0, 2}, {9, 0, 0}, {8, 0, 9},
 	} {
@@ -305,7 +160,7 @@ func TestGroupListNextPageByCount(t *testing.T) {
 // A total_count larger than what the pages hold ends at the first empty page.
 func TestGroupAllRunnerGroupsCountTooHigh(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 3, total: 1000, item: groupItem}.handler(t))
+	c, rec := newTestClient(t, (&pageServer{key: "runner_groups", total: 3, count: 1000, noLink: true, item: groupItem}).ServeHTTP)
 	n := 0
 	for _, err := range c.Org("octo-org").AllRunnerGroups(t.Context(), &ListRunnerGroupsOptions{ListOptions: ListOptions{PerPage: 3}}) {
 		require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -91,58 +92,6 @@ func TestPaginationNextPage(t *testing.T) {
 	}
 }
 
-// pgRunner is the runner with ID id, as pgServer serves it.
-func pgRunner(id int) map[string]any {
-	return map[string]any{
-		"id": id, "name": fmt.Sprintf("runner-%03d", id), "os": "linux", "status": "online",
-		"busy": false, "ephemeral": false, "labels": []any{map[string]any{"id": 5, "name": "self-hosted", "type": "read-only"}},
-	}
-}
-
-// pgServer serves total runners (IDs 1 to total) a page at a time, the way
-// GitHub does: per_page (default 30) and page are honoured, and the Link
-// header names next, last, prev and first with absolute URLs on linkBase,
-// which is not the test server.
-func pgServer(total int, linkBase string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		perPage, page := 30, 1
-		if v := q.Get("per_page"); v != "" {
-			perPage, _ = strconv.Atoi(v)
-		}
-		if v := q.Get("page"); v != "" {
-			page, _ = strconv.Atoi(v)
-		}
-		if perPage < 1 || perPage > 100 || page < 1 {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-			return
-		}
-		last := max((total+perPage-1)/perPage, 1)
-		link := func(p int, rel string) string {
-			return fmt.Sprintf(`<%s/orgs/octo-org/actions/runners?per_page=%d&page=%d>; rel="%s"`, linkBase, perPage, p, rel)
-		}
-		var links []string
-		if page > 1 {
-			links = append(links, link(page-1, "prev"))
-		}
-		if page < last {
-			links = append(links, link(page+1, "next"), link(last, "last"))
-		}
-		if page > 1 {
-			links = append(links, link(1, "first"))
-		}
-		if len(links) > 0 {
-			w.Header().Set("Link", strings.Join(links, ", "))
-		}
-		runners := []any{}
-		for id := (page-1)*perPage + 1; id <= min(page*perPage, total); id++ {
-			runners = append(runners, pgRunner(id))
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		json.NewEncoder(w).Encode(map[string]any{"total_count": total, "runners": runners})
-	}
-}
-
 // pgOnlyHost is a transport that sends requests to one host only and
 // records the host of every request asked of it; a request elsewhere fails
 // without leaving the machine.
@@ -170,32 +119,6 @@ func (p *pgOnlyHost) hosts() []string {
 	return append([]string(nil), p.seen...)
 }
 
-// pgCollect runs seq to the end and returns the runner IDs and the errors,
-// in the order they came.
-func pgCollect(t *testing.T, seq func(func(*Runner, error) bool)) (ids []int64, errs []error, order []string) {
-	t.Helper()
-	for r, err := range seq {
-		if err != nil {
-			assert.Nil(t, r, "no runner with an error")
-			errs = append(errs, err)
-			order = append(order, "error")
-			continue
-		}
-		require.NotNil(t, r, "a nil runner without an error")
-		ids = append(ids, r.ID)
-		order = append(order, "runner")
-	}
-	return ids, errs, order
-}
-
-func pgIDs(from, to int) []int64 {
-	var ids []int64
-	for id := from; id <= to; id++ {
-		ids = append(ids, int64(id))
-	}
-	return ids
-}
-
 // pgQuery parses one recorded request's query.
 func pgQuery(t *testing.T, got received) url.Values {
 	t.Helper()
@@ -206,7 +129,7 @@ func pgQuery(t *testing.T, got received) url.Values {
 
 func TestPaginationListRunnersNextPage(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pgServer(250, "https://api.github.com"))
+	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	org := c.Org("octo-org")
 
 	first, err := org.ListRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100}})
@@ -247,16 +170,16 @@ func TestPaginationAllRunnersThreePages(t *testing.T) {
 	t.Parallel()
 	transport := &pgOnlyHost{base: &http.Transport{}}
 	t.Cleanup(transport.base.(*http.Transport).CloseIdleConnections)
-	c, rec := newTestClient(t, pgServer(250, "https://api.github.com"), WithHTTPClient(&http.Client{Transport: transport}))
+	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP, WithHTTPClient(&http.Client{Transport: transport}))
 	base, err := url.Parse(c.BaseURL())
 	require.NoError(t, err)
 	transport.mu.Lock()
 	transport.host = base.Host
 	transport.mu.Unlock()
 
-	ids, errs, _ := pgCollect(t, c.Org("octo-org").AllRunners(context.Background(), nil))
+	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), nil), nil)
 	assert.Empty(t, errs)
-	assert.Equal(t, pgIDs(1, 250), ids, "250 runners, in order")
+	assert.Equal(t, idRange(1, 250), ids, "250 runners, in order")
 
 	for _, h := range transport.hosts() {
 		assert.Equal(t, base.Host, h, "every request goes to the client's base URL, never to the Link's host")
@@ -282,11 +205,11 @@ func TestPaginationAllRunnersThreePages(t *testing.T) {
 
 func TestPaginationAllRunnersPerPage(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pgServer(250, "https://api.github.com"))
+	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	opts := &ListRunnersOptions{ListOptions: ListOptions{PerPage: 60}}
-	ids, errs, _ := pgCollect(t, c.Enterprise("acme").AllRunners(context.Background(), opts))
+	ids, errs, _ := walkIDs(t, c.Enterprise("acme").AllRunners(context.Background(), opts), nil)
 	assert.Empty(t, errs)
-	assert.Equal(t, pgIDs(1, 250), ids)
+	assert.Equal(t, idRange(1, 250), ids)
 	assert.Equal(t, &ListRunnersOptions{ListOptions: ListOptions{PerPage: 60}}, opts, "opts are not modified")
 
 	reqs := rec.all()
@@ -303,11 +226,11 @@ func TestPaginationAllRunnersPerPage(t *testing.T) {
 
 func TestPaginationAllRunnersStartPage(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pgServer(250, "https://api.github.com"))
+	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	opts := &ListRunnersOptions{Name: "", ListOptions: ListOptions{Page: 2}}
-	ids, errs, _ := pgCollect(t, c.Repo("octo-org", "octo-repo").AllRunners(context.Background(), opts))
+	ids, errs, _ := walkIDs(t, c.Repo("octo-org", "octo-repo").AllRunners(context.Background(), opts), nil)
 	assert.Empty(t, errs)
-	assert.Equal(t, pgIDs(101, 250), ids, "from page 2 on, at 100 a page")
+	assert.Equal(t, idRange(101, 250), ids, "from page 2 on, at 100 a page")
 	assert.Equal(t, &ListRunnersOptions{ListOptions: ListOptions{Page: 2}}, opts, "opts are not modified")
 
 	reqs := rec.all()
@@ -318,10 +241,10 @@ func TestPaginationAllRunnersStartPage(t *testing.T) {
 
 func TestPaginationAllRunnersNameAndOptsUnmodified(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pgServer(150, "https://api.github.com"))
+	c, rec := newTestClient(t, (&pageServer{total: 150}).ServeHTTP)
 	opts := &ListRunnersOptions{Name: "linux runner"}
 	before := *opts
-	ids, errs, _ := pgCollect(t, c.Org("octo-org").AllRunners(context.Background(), opts))
+	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), opts), nil)
 	assert.Empty(t, errs)
 	assert.Len(t, ids, 150)
 	assert.Equal(t, before, *opts, "opts are not modified")
@@ -332,14 +255,14 @@ func TestPaginationAllRunnersNameAndOptsUnmodified(t *testing.T) {
 	}
 
 	// The same options walk the same pages again.
-	ids2, errs2, _ := pgCollect(t, c.Org("octo-org").AllRunners(context.Background(), opts))
+	ids2, errs2, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), opts), nil)
 	assert.Empty(t, errs2)
 	assert.Equal(t, ids, ids2)
 }
 
 func TestPaginationAllRunnersEarlyBreak(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pgServer(250, "https://api.github.com"))
+	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	var ids []int64
 	for r, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
 		require.NoError(t, err)
@@ -352,7 +275,7 @@ func TestPaginationAllRunnersEarlyBreak(t *testing.T) {
 	assert.Len(t, rec.all(), 1, "no request after the loop breaks")
 
 	// Breaking at the last runner of a page asks for no further page either.
-	c2, rec2 := newTestClient(t, pgServer(250, "https://api.github.com"))
+	c2, rec2 := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	n := 0
 	for _, err := range c2.Org("octo-org").AllRunners(context.Background(), nil) {
 		require.NoError(t, err)
@@ -366,7 +289,7 @@ func TestPaginationAllRunnersEarlyBreak(t *testing.T) {
 
 func TestPaginationAllRunnersErrorOnPage2(t *testing.T) {
 	t.Parallel()
-	pages := pgServer(250, "https://api.github.com")
+	pages := &pageServer{total: 250}
 	c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("page") == "2" {
 			w.Header().Set("X-GitHub-Request-Id", "PAGE:2")
@@ -375,16 +298,15 @@ func TestPaginationAllRunnersErrorOnPage2(t *testing.T) {
 			w.Write([]byte(`{"message":"Server Error"}`))
 			return
 		}
-		pages(w, r)
+		pages.ServeHTTP(w, r)
 	})
-	ids, errs, order := pgCollect(t, c.Org("octo-org").AllRunners(context.Background(), nil))
-	assert.Equal(t, pgIDs(1, 100), ids, "the runners of page 1")
+	ids, errs, errAt := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), nil), nil)
+	assert.Equal(t, idRange(1, 100), ids, "the runners of page 1")
 	require.Len(t, errs, 1, "exactly one error")
-	assert.Equal(t, "error", order[len(order)-1], "the error comes last")
-	assert.Len(t, order, 101)
+	assert.Equal(t, len(ids), errAt[0], "the error comes last")
+	assert.Equal(t, 101, len(ids)+len(errs), "100 runners and the error")
 
-	var apiErr *Error
-	require.True(t, errors.As(errs[0], &apiErr))
+	apiErr := apiError(t, errs[0])
 	assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 	assert.Equal(t, "Server Error", apiErr.Message)
 	assert.Equal(t, "PAGE:2", apiErr.RequestID)
@@ -396,7 +318,7 @@ func TestPaginationAllRunnersErrorOnPage2(t *testing.T) {
 func TestPaginationAllRunnersErrorOnPage1(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respond(t, http.StatusNotFound, "error_not_found.json"))
-	ids, errs, _ := pgCollect(t, c.Org("octo-org").AllRunners(context.Background(), nil))
+	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), nil), nil)
 	assert.Empty(t, ids)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], ErrNotFound)
@@ -412,15 +334,15 @@ func TestPaginationAllRunnersLinkLoop(t *testing.T) {
 		wantIDs  []int64
 		maxCalls int
 	}{
-		{"next is always page 1", 0, func(int) int { return 1 }, pgIDs(1, 2), 1},
+		{"next is always page 1", 0, func(int) int { return 1 }, idRange(1, 2), 1},
 		{"next is always page 2", 0, func(int) int { return 2 }, []int64{1, 2, 3, 4}, 2},
-		{"next is the current page", 3, func(p int) int { return p }, pgIDs(5, 6), 1},
+		{"next is the current page", 3, func(p int) int { return p }, idRange(5, 6), 1},
 		{"next goes back", 0, func(p int) int {
 			if p >= 3 {
 				return 1
 			}
 			return p + 1
-		}, pgIDs(1, 6), 3},
+		}, idRange(1, 6), 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -442,15 +364,14 @@ func TestPaginationAllRunnersLinkLoop(t *testing.T) {
 				}
 				w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/orgs/octo-org/actions/runners?page=%d>; rel="next"`, tc.next(page)))
 				w.Header().Set("Content-Type", "application/json")
-				json.NewEncoder(w).Encode(map[string]any{"total_count": 1000, "runners": []any{pgRunner(2*page - 1), pgRunner(2 * page)}})
+				json.NewEncoder(w).Encode(map[string]any{"total_count": 1000, "runners": []any{pageRunner(2*page - 1), pageRunner(2 * page)}})
 			})
 			opts := &ListRunnersOptions{ListOptions: ListOptions{Page: tc.start, PerPage: 2}}
-			ids, errs, order := pgCollect(t, c.Org("octo-org").AllRunners(context.Background(), opts))
+			ids, errs, errAt := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), opts), nil)
 			assert.Equal(t, tc.wantIDs, ids)
 			require.Len(t, errs, 1, "the walk ends with one error")
-			assert.Equal(t, "error", order[len(order)-1])
-			var apiErr *Error
-			require.True(t, errors.As(errs[0], &apiErr))
+			assert.Equal(t, len(ids), errAt[0], "the error comes last")
+			apiErr := apiError(t, errs[0])
 			assert.NotEqual(t, http.StatusTeapot, apiErr.StatusCode, "the client stopped by itself")
 			assert.Contains(t, errs[0].Error(), "next page")
 			assert.Len(t, rec.all(), tc.maxCalls, "a bounded number of requests")
@@ -467,8 +388,8 @@ func TestPaginationAllRunnersInvalidOptions(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("page=%d,per_page=%d", opts.Page, opts.PerPage), func(t *testing.T) {
 			t.Parallel()
-			c, rec := newTestClient(t, pgServer(250, "https://api.github.com"))
-			ids, errs, _ := pgCollect(t, c.Org("octo-org").AllRunners(context.Background(), &opts))
+			c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
+			ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), &opts), nil)
 			assert.Empty(t, ids)
 			require.Len(t, errs, 1, "one error")
 			assert.ErrorIs(t, errs[0], ErrInvalidArgument)
@@ -479,8 +400,8 @@ func TestPaginationAllRunnersInvalidOptions(t *testing.T) {
 	}
 	t.Run("bad scope", func(t *testing.T) {
 		t.Parallel()
-		c, rec := newTestClient(t, pgServer(250, "https://api.github.com"))
-		ids, errs, _ := pgCollect(t, c.Org("").AllRunners(context.Background(), nil))
+		c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
+		ids, errs, _ := walkIDs(t, c.Org("").AllRunners(context.Background(), nil), nil)
 		assert.Empty(t, ids)
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], ErrInvalidArgument)
@@ -496,11 +417,11 @@ func TestPaginationConcurrencyBounds(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidArgument)
 
 	for _, k := range []int{math.MaxInt, 1 << 40, 1 << 24} {
-		p := &runnerPager{total: 250}
+		p := &pageServer{total: 250}
 		c, trk, _ := pagerClient(t, p)
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		ids, errs, _ := walkIDs(withConcurrency(c, k).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
+		ids, errs, _ := walkIDs(t, withConcurrency(c, k).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
 		runtime.ReadMemStats(&after)
 		assert.Empty(t, errs, "k=%d", k)
 		assert.Equal(t, idRange(1, 250), ids, "k=%d", k)
@@ -539,82 +460,6 @@ func TestPaginationConcurrentStopsAtEmptyPage(t *testing.T) {
 	}
 	assert.Equal(t, []int64{1}, got)
 	assert.LessOrEqual(t, requests.Load(), int64(1+8), "page 1, then at most one round of 8 pages in flight")
-}
-
-// runnerPager serves orgs/octo-org/actions/runners as GitHub pages it:
-// runners 1..total in ID order, per_page (default 30) at a time, a Link
-// header naming the next page.
-type runnerPager struct {
-	mu         sync.Mutex
-	total      int
-	grownTotal int                             // when not 0, the total once page 1 has been served
-	failPage   int                             // a page answered with 500
-	stopAt     int                             // a page whose Link names no next page, though the total says more follow
-	delay      time.Duration                   // how long each page takes (less when the request is canceled)
-	hold       func(r *http.Request, page int) // when set, called before answering
-	pages      []int                           // the pages asked for, in order of arrival
-	perPages   []string                        // the per_page of each request
-}
-
-func pagerRunner(id int) *Runner {
-	return &Runner{
-		ID: int64(id), Name: fmt.Sprintf("runner-%04d", id), OS: "linux", Status: RunnerOnline, Busy: id%3 == 0,
-		Labels: []*Label{{ID: 1, Name: "self-hosted", Type: LabelReadOnly}},
-	}
-}
-
-func (p *runnerPager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet || r.URL.Path != "/orgs/octo-org/actions/runners" {
-		http.NotFound(w, r)
-		return
-	}
-	q := r.URL.Query()
-	page, perPage := positiveOr(q.Get("page"), 1), min(positiveOr(q.Get("per_page"), 30), 100)
-	p.mu.Lock()
-	p.pages = append(p.pages, page)
-	p.perPages = append(p.perPages, q.Get("per_page"))
-	total := p.total
-	if page == 1 && p.grownTotal != 0 {
-		p.total = p.grownTotal
-	}
-	hold, delay, failPage, stopAt := p.hold, p.delay, p.failPage, p.stopAt
-	p.mu.Unlock()
-
-	if hold != nil {
-		hold(r, page)
-	}
-	if delay > 0 {
-		select {
-		case <-time.After(delay):
-		case <-r.Context().Done():
-		}
-	}
-	if page == failPage {
-		respondError(http.StatusInternalServerError)(w, r)
-		return
-	}
-	list := struct {
-		TotalCount int       `json:"total_count"`
-		Runners    []*Runner `json:"runners"`
-	}{TotalCount: total, Runners: []*Runner{}}
-	for id := (page-1)*perPage + 1; id <= min(page*perPage, total); id++ {
-		list.Runners = append(list.Runners, pagerRunner(id))
-	}
-	last := max(1, (total+perPage-1)/perPage)
-	if page < last && page != stopAt {
-		link := func(n int, rel string) string {
-			return fmt.Sprintf(`<http://%s%s?page=%d&per_page=%d>; rel=%q`, r.Host, r.URL.Path, n, perPage, rel)
-		}
-		w.Header().Set("Link", link(page+1, "next")+", "+link(last, "last"))
-	}
-	body, _ := json.Marshal(list)
-	respondBody(http.StatusOK, string(body))(w, r)
-}
-
-func (p *runnerPager) requested() (pages []int, perPages []string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.pages), slices.Clone(p.perPages)
 }
 
 // inFlightTracker counts the client's requests in flight: from RoundTrip to the
@@ -665,11 +510,12 @@ func (b *trackedBody) Close() error {
 	return err
 }
 
-// pagerClient serves p and returns a client for it with its own
-// transport (so the test can close its idle connections) and a tracker of
-// its requests in flight.
-func pagerClient(t *testing.T, p *runnerPager) (*Client, *inFlightTracker, *http.Transport) {
+// pagerClient serves p, for GET orgs/octo-org/actions/runners only, and
+// returns a client for it with its own transport (so the test can close its
+// idle connections) and a tracker of its requests in flight.
+func pagerClient(t *testing.T, p *pageServer) (*Client, *inFlightTracker, *http.Transport) {
 	t.Helper()
+	p.path = "/orgs/octo-org/actions/runners"
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	tr := &http.Transport{MaxIdleConnsPerHost: 16}
@@ -738,15 +584,18 @@ func assertNoGoroutineLeft(t *testing.T, tr *http.Transport) {
 }
 
 // walkIDs collects a walk: the runners' IDs, and the errors with the number
-// of runners yielded before each. stop, when set, breaks the loop when it
-// returns true.
-func walkIDs(seq func(yield func(*Runner, error) bool), stop func(r *Runner) bool) (ids []int64, errs []error, errAt []int) {
+// of runners yielded before each; a runner comes without an error, an error
+// without a runner. stop, when set, breaks the loop when it returns true.
+func walkIDs(t *testing.T, seq iter.Seq2[*Runner, error], stop func(r *Runner) bool) (ids []int64, errs []error, errAt []int) {
+	t.Helper()
 	for r, err := range seq {
 		if err != nil {
+			assert.Nil(t, r, "no runner with an error")
 			errs = append(errs, err)
 			errAt = append(errAt, len(ids))
 			continue
 		}
+		require.NotNil(t, r, "a nil runner without an error")
 		ids = append(ids, r.ID)
 		if stop != nil && stop(r) {
 			break
@@ -755,6 +604,15 @@ func walkIDs(seq func(yield func(*Runner, error) bool), stop func(r *Runner) boo
 	return ids, errs, errAt
 }
 
+// labeledWalk is walkIDs under labeled: every goroutine of the walk carries
+// the test's label, for assertNoGoroutineLeft.
+func labeledWalk(t *testing.T, seq iter.Seq2[*Runner, error], stop func(r *Runner) bool) (ids []int64, errs []error, errAt []int) {
+	t.Helper()
+	labeled(t, func() { ids, errs, errAt = walkIDs(t, seq, stop) })
+	return ids, errs, errAt
+}
+
+// idRange returns the IDs from to to.
 func idRange(from, to int) []int64 {
 	ids := make([]int64, 0, to-from+1)
 	for id := from; id <= to; id++ {
@@ -776,7 +634,7 @@ func TestPaginationConcurrentAllRunnersInOrder(t *testing.T) {
 			t.Parallel()
 			page3 := make(chan struct{})
 			var page3Once sync.Once
-			p := &runnerPager{total: 1000, delay: 5 * time.Millisecond, hold: func(r *http.Request, page int) {
+			p := &pageServer{total: 1000, delay: 5 * time.Millisecond, hold: func(r *http.Request, page int) {
 				switch page {
 				case 3:
 					page3Once.Do(func() { close(page3) })
@@ -815,7 +673,7 @@ func TestPaginationConcurrentAllRunnersInOrder(t *testing.T) {
 			assertNoGoroutineLeft(t, tr)
 
 			// A sequential walk of the same runners yields the same values.
-			seqPager := &runnerPager{total: 1000}
+			seqPager := &pageServer{total: 1000}
 			seqClient, seqTrk, _ := pagerClient(t, seqPager)
 			var want []*Runner
 			for r, err := range seqClient.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: opts.ListOptions}) {
@@ -837,9 +695,9 @@ func TestPaginationConcurrentZeroOrOneIsSequential(t *testing.T) {
 	for _, k := range []int{0, 1, -1} {
 		t.Run(strconv.Itoa(k), func(t *testing.T) {
 			t.Parallel()
-			p := &runnerPager{total: 1000, delay: time.Millisecond}
+			p := &pageServer{total: 1000, delay: time.Millisecond}
 			c, trk, _ := pagerClient(t, p)
-			ids, errs, _ := walkIDs(withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+			ids, errs, _ := walkIDs(t, withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 			assert.Empty(t, errs)
 			assert.Equal(t, idRange(1, 1000), ids)
 			maxInFlight, _ := trk.stats()
@@ -853,13 +711,9 @@ func TestPaginationConcurrentZeroOrOneIsSequential(t *testing.T) {
 
 func TestPaginationConcurrentStartPage(t *testing.T) {
 	t.Parallel()
-	p := &runnerPager{total: 1000}
+	p := &pageServer{total: 1000}
 	c, trk, tr := pagerClient(t, p)
-	var ids []int64
-	var errs []error
-	labeled(t, func() {
-		ids, errs, _ = walkIDs(withConcurrency(c, 3).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{Page: 3, PerPage: 100}}), nil)
-	})
+	ids, errs, _ := labeledWalk(t, withConcurrency(c, 3).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{Page: 3, PerPage: 100}}), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(201, 1000), ids)
 	pages, _ := p.requested()
@@ -889,14 +743,10 @@ func TestPaginationConcurrentEarlyBreak(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := &runnerPager{total: 1000, delay: 5 * time.Millisecond}
+			p := &pageServer{total: 1000, delay: 5 * time.Millisecond}
 			c, trk, tr := pagerClient(t, p)
-			var ids []int64
-			var errs []error
-			labeled(t, func() {
-				ids, errs, _ = walkIDs(withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: tc.perPage}}),
-					func(r *Runner) bool { return r.ID == int64(tc.after) })
-			})
+			ids, errs, _ := labeledWalk(t, withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: tc.perPage}}),
+				func(r *Runner) bool { return r.ID == int64(tc.after) })
 			assert.Empty(t, errs)
 			assert.Equal(t, idRange(1, tc.after), ids)
 			assertNoGoroutineLeft(t, tr)
@@ -922,25 +772,20 @@ func TestPaginationConcurrentContextCanceled(t *testing.T) {
 		t.Parallel()
 		// Pages 3 to 5 (fetched ahead while page 2 is yielded) have all
 		// arrived when the context is canceled; page 6 never is fetched.
-		p := &runnerPager{total: 1000}
+		p := &pageServer{total: 1000}
 		c, trk, tr := pagerClient(t, p)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		var ids []int64
-		var errs []error
-		var errAt []int
-		labeled(t, func() {
-			ids, errs, errAt = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
-				if r.ID == 101 {
-					for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-						if _, done := trk.stats(); done >= 5 {
-							break
-						}
+		ids, errs, errAt := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
+			if r.ID == 101 {
+				for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+					if _, done := trk.stats(); done >= 5 {
+						break
 					}
-					cancel()
 				}
-				return false
-			})
+				cancel()
+			}
+			return false
 		})
 		require.Len(t, errs, 1, "exactly one error; %d runners yielded", len(ids))
 		assert.ErrorIs(t, errs[0], context.Canceled)
@@ -952,7 +797,7 @@ func TestPaginationConcurrentContextCanceled(t *testing.T) {
 	t.Run("pages ahead blocked", func(t *testing.T) {
 		t.Parallel()
 		// Pages after 2 are answered only when their request is canceled.
-		p := &runnerPager{total: 1000, hold: func(r *http.Request, page int) {
+		p := &pageServer{total: 1000, hold: func(r *http.Request, page int) {
 			if page > 2 {
 				select {
 				case <-r.Context().Done():
@@ -963,16 +808,11 @@ func TestPaginationConcurrentContextCanceled(t *testing.T) {
 		c, _, tr := pagerClient(t, p)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		var ids []int64
-		var errs []error
-		var errAt []int
-		labeled(t, func() {
-			ids, errs, errAt = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
-				if r.ID == 150 {
-					go cancel() // from another goroutine
-				}
-				return false
-			})
+		ids, errs, errAt := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
+			if r.ID == 150 {
+				go cancel() // from another goroutine
+			}
+			return false
 		})
 		require.Len(t, errs, 1, "exactly one error")
 		assert.ErrorIs(t, errs[0], context.Canceled)
@@ -986,14 +826,9 @@ func TestPaginationConcurrentContextCanceled(t *testing.T) {
 // one error, and nothing after it.
 func TestPaginationConcurrentErrorOnPage3(t *testing.T) {
 	t.Parallel()
-	p := &runnerPager{total: 1000, failPage: 3, delay: time.Millisecond}
+	p := &pageServer{total: 1000, failPage: 3, delay: time.Millisecond}
 	c, _, tr := pagerClient(t, p)
-	var ids []int64
-	var errs []error
-	var errAt []int
-	labeled(t, func() {
-		ids, errs, errAt = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
-	})
+	ids, errs, errAt := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 	assert.Equal(t, idRange(1, 200), ids)
 	require.Len(t, errs, 1)
 	assert.Equal(t, 200, errAt[0])
@@ -1007,13 +842,9 @@ func TestPaginationConcurrentErrorOnPage3(t *testing.T) {
 // beyond the last page 1 counted; the walk goes on to them.
 func TestPaginationConcurrentRunnersAdded(t *testing.T) {
 	t.Parallel()
-	p := &runnerPager{total: 1000, grownTotal: 1150, delay: time.Millisecond}
+	p := &pageServer{total: 1000, grownTotal: 1150, delay: time.Millisecond}
 	c, trk, tr := pagerClient(t, p)
-	var ids []int64
-	var errs []error
-	labeled(t, func() {
-		ids, errs, _ = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
-	})
+	ids, errs, _ := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(1, 1150), ids, "every runner once, in order, the added ones too")
 	pages, _ := p.requested()
@@ -1028,13 +859,9 @@ func TestPaginationConcurrentRunnersAdded(t *testing.T) {
 // walk, though page 1's total promised more.
 func TestPaginationConcurrentNextZeroEndsWalk(t *testing.T) {
 	t.Parallel()
-	p := &runnerPager{total: 1000, stopAt: 5, delay: time.Millisecond}
+	p := &pageServer{total: 1000, stopAt: 5, delay: time.Millisecond}
 	c, _, tr := pagerClient(t, p)
-	var ids []int64
-	var errs []error
-	labeled(t, func() {
-		ids, errs, _ = walkIDs(withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
-	})
+	ids, errs, _ := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(1, 500), ids)
 	assertNoGoroutineLeft(t, tr)

@@ -292,8 +292,7 @@ func TestPrismConformance(t *testing.T) {
 			want := append(specExampleRunnerPaginated(), specExampleRunnerPaginated()...)
 			assert.Equal(t, want, got, "the runners of both pages, in order")
 			require.Error(t, walkErr, "the walk ends with the loop guard error")
-			var apiErr *Error
-			require.ErrorAs(t, walkErr, &apiErr)
+			apiErr := apiError(t, walkErr)
 			assert.Contains(t, apiErr.Message, "next page 2 does not come after page 2")
 			assert.Equal(t, len(want)+1, steps, "runners then one error")
 			if !t.Failed() {

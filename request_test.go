@@ -2,7 +2,6 @@ package runners
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -19,7 +18,7 @@ func TestRequestSwitchingProtocolsDoesNotHold(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		conn, rw := hsHijack(t, w)
+		conn, rw := hijack(t, w)
 		defer conn.Close()
 		rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
 		rw.Flush()
@@ -36,8 +35,7 @@ func TestRequestSwitchingProtocolsDoesNotHold(t *testing.T) {
 	select {
 	case err := <-done:
 		require.Error(t, err)
-		var apiErr *Error
-		require.True(t, errors.As(err, &apiErr), "%T", err)
+		apiErr := apiError(t, err)
 		assert.Equal(t, http.StatusSwitchingProtocols, apiErr.StatusCode)
 		assert.Contains(t, err.Error(), "101")
 	case <-time.After(5 * time.Second):

@@ -48,7 +48,7 @@ func TestRetryExchangeServerErrorIsRetried(t *testing.T) {
 				writeJSON(w, http.StatusBadGateway, map[string]string{"message": "Bad gateway"})
 				return
 			}
-			writeJSON(w, http.StatusCreated, map[string]any{"token": hsInstToken, "expires_at": "2099-01-01T00:00:00Z"})
+			writeJSON(w, http.StatusCreated, map[string]any{"token": testInstToken, "expires_at": "2099-01-01T00:00:00Z"})
 		}
 	})
 	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())), WithRetry(RetryPolicy{}))

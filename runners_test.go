@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -95,8 +94,7 @@ func TestRunnerDeprecationErrors(t *testing.T) {
 			d, err := s.GetRunnerDeprecation(context.Background(), "2.329.0")
 			assert.Nil(t, d)
 			assert.ErrorIs(t, err, ErrNotFound)
-			var apiErr *Error
-			require.True(t, errors.As(err, &apiErr))
+			apiErr := apiError(t, err)
 			assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 			assertOpRequest(t, rec, http.MethodGet, sc.prefix+"/actions/runners/deprecations/2.329.0", "", "")
 		})

@@ -24,6 +24,18 @@ func serviceKind(s Scope) string {
 	return fmt.Sprintf("%T", s)
 }
 
+// clientAt returns a client of base, of github.com when base is "".
+func clientAt(t *testing.T, base string) *Client {
+	t.Helper()
+	var opts []Option
+	if base != "" {
+		opts = append(opts, WithBaseURL(base))
+	}
+	c, err := NewClient(opts...)
+	require.NoError(t, err)
+	return c
+}
+
 func TestScopeFromURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -55,12 +67,7 @@ func TestScopeFromURL(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var opts []Option
-			if tc.base != "" {
-				opts = append(opts, WithBaseURL(tc.base))
-			}
-			c, err := NewClient(opts...)
-			require.NoError(t, err)
+			c := clientAt(t, tc.base)
 			s, err := c.ScopeFromURL(tc.url)
 			require.NoError(t, err)
 			require.NotNil(t, s)
@@ -116,12 +123,7 @@ func TestScopeFromURLInvalid(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var opts []Option
-			if tc.base != "" {
-				opts = append(opts, WithBaseURL(tc.base))
-			}
-			c, err := NewClient(opts...)
-			require.NoError(t, err)
+			c := clientAt(t, tc.base)
 			s, err := c.ScopeFromURL(tc.url)
 			require.Error(t, err, "got scope %v", s)
 			assert.Nil(t, s)
@@ -169,12 +171,7 @@ func TestScopeConfigURL(t *testing.T) {
 		{"http://127.0.0.1:8080/", func(c *Client) Scope { return c.Org("a b") }, "http://127.0.0.1:8080/a%20b"},
 		{"", func(c *Client) Scope { return c.Org("a/b") }, ""},
 	} {
-		var opts []Option
-		if tc.base != "" {
-			opts = append(opts, WithBaseURL(tc.base))
-		}
-		c, err := NewClient(opts...)
-		require.NoError(t, err)
+		c := clientAt(t, tc.base)
 		assert.Equal(t, tc.want, tc.scope(c).ConfigURL(), "base %q", tc.base)
 	}
 }

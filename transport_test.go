@@ -29,19 +29,19 @@ type credentialOption struct {
 var credentialOptions = []credentialOption{
 	{"WithToken", func() Option { return WithToken(testToken) }, testToken},
 	{"WithTokenSource", func() Option {
-		return WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: hsSourceToken}))
-	}, hsSourceToken},
+		return WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testSourceToken}))
+	}, testSourceToken},
 	{"WithAppInstallation", func() Option {
 		return WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey()))
-	}, hsInstToken},
+	}, testInstToken},
 }
 
-// withExchange answers the app's token exchange with hsInstToken, and hands
+// withExchange answers the app's token exchange with testInstToken, and hands
 // every other request to next.
 func withExchange(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, testExchangePath) {
-			writeJSON(w, http.StatusCreated, map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
+			writeJSON(w, http.StatusCreated, map[string]any{"token": testInstToken, "expires_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
 			return
 		}
 		next(w, r)
@@ -73,16 +73,17 @@ func (h *requestLog) all() []*http.Request {
 	return append([]*http.Request(nil), h.reqs...)
 }
 
-// assertNoCredential checks that a request carries none of the client's
-// credentials: no bearer token (net/http itself sends Basic credentials
-// when the URL of a redirect has userinfo), and the token nowhere.
-func assertNoCredential(t *testing.T, r *http.Request, token string) {
+// assertNoCredential checks that the headers of a request, which the message
+// calls what, carry none of the client's credentials: no bearer token
+// (net/http itself sends Basic credentials when the URL of a redirect has
+// userinfo), and the token in no header.
+func assertNoCredential(t *testing.T, what string, h http.Header, token string) {
 	t.Helper()
-	auth := r.Header.Get("Authorization")
-	assert.False(t, strings.HasPrefix(auth, "Bearer"), "%s %s carries Authorization %q", r.Method, r.URL, auth)
-	for k, vs := range r.Header {
+	auth := h.Get("Authorization")
+	assert.False(t, strings.HasPrefix(auth, "Bearer"), "%s carries Authorization %q", what, auth)
+	for k, vs := range h {
 		for _, v := range vs {
-			assert.NotContains(t, v, token, "header %s", k)
+			assertNoSecrets(t, what+": header "+k, v, token)
 		}
 	}
 }
@@ -147,7 +148,7 @@ func TestRedirectAuthorization(t *testing.T) {
 				assert.Equal(t, "Bearer "+auth.token, own.all()[0].Header.Get("Authorization"))
 				reqs := other.all()
 				require.Len(t, reqs, 1, "the redirect was followed")
-				assertNoCredential(t, reqs[0], auth.token)
+				assertNoCredential(t, reqs[0].Method+" "+reqs[0].URL.String(), reqs[0].Header, auth.token)
 			})
 		}
 		t.Run(auth.name+"/same server, other host name", func(t *testing.T) {
@@ -172,7 +173,7 @@ func TestRedirectAuthorization(t *testing.T) {
 			require.Len(t, reqs, 2)
 			assert.Equal(t, "Bearer "+auth.token, reqs[0].Header.Get("Authorization"))
 			assert.True(t, strings.HasPrefix(reqs[1].Host, "localhost:"), reqs[1].Host)
-			assertNoCredential(t, reqs[1], auth.token)
+			assertNoCredential(t, reqs[1].Method+" "+reqs[1].URL.String(), reqs[1].Header, auth.token)
 		})
 	}
 }
@@ -204,7 +205,7 @@ func TestRedirectOriginIncludesScheme(t *testing.T) {
 				rt := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
 					resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body)), Request: r}
 					if strings.HasSuffix(r.URL.Path, testExchangePath) {
-						tok, _ := json.Marshal(map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour)})
+						tok, _ := json.Marshal(map[string]any{"token": testInstToken, "expires_at": time.Now().Add(time.Hour)})
 						resp.StatusCode, resp.Body = http.StatusCreated, io.NopCloser(bytes.NewReader(tok))
 						return resp, nil
 					}
@@ -231,7 +232,7 @@ func TestRedirectOriginIncludesScheme(t *testing.T) {
 				if tc.keeps {
 					assert.Equal(t, "Bearer "+auth.token, seen[1].Header.Get("Authorization"), "same origin")
 				} else {
-					assertNoCredential(t, seen[1], auth.token)
+					assertNoCredential(t, seen[1].Method+" "+seen[1].URL.String(), seen[1].Header, auth.token)
 				}
 			})
 		}
@@ -263,33 +264,19 @@ func TestRedirectSameHostKeepsAuthorization(t *testing.T) {
 
 func TestRedirectOtherHostDropsAuthorization(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var other []http.Header
-	otherSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		other = append(other, r.Header.Clone())
-		mu.Unlock()
-		respond(t, http.StatusOK, "get_runner.json")(w, r)
-	}))
-	t.Cleanup(otherSrv.Close)
+	other, otherRec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"))
 	c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, otherSrv.URL+r.URL.Path, http.StatusFound)
+		http.Redirect(w, r, other.BaseURL()+strings.TrimPrefix(r.URL.Path, "/"), http.StatusFound)
 	})
-	require.NotEqual(t, otherSrv.URL+"/", c.BaseURL())
+	require.NotEqual(t, other.BaseURL(), c.BaseURL())
 
 	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
 	require.NoError(t, err)
 	assert.Equal(t, int64(23), r.ID)
 	first := rec.only(t)
 	assert.Equal(t, "Bearer "+testToken, first.Header.Get("Authorization"), "the client's own host gets the token")
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, other, 1, "the redirect was followed")
-	_, present := other[0]["Authorization"]
-	assert.False(t, present, "another host never gets the token: %v", other[0])
-	for k, vs := range other[0] {
-		for _, v := range vs {
-			assert.NotContains(t, v, testToken, "header %s", k)
-		}
-	}
+	got := otherRec.only(t) // the redirect was followed
+	_, present := got.Header["Authorization"]
+	assert.False(t, present, "another host never gets the token: %v", got.Header)
+	assertNoCredential(t, "the request to the other host", got.Header, testToken)
 }
