@@ -429,7 +429,7 @@ func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
 	srv := newAppServer(t, func(s *appServer) { s.delay = time.Second })
 	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())))
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 	defer cancel()
 	_, err := c.Org("o").GetRunner(ctx, 1)
 	// The exchange itself failed on the caller's deadline. (Had it run on to
@@ -442,7 +442,7 @@ func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
 
 	// Another caller, with time to wait, makes its own exchange (nothing
 	// was cached from the abandoned one) and uses the token it got.
-	_, err = c.Org("o").GetRunner(context.Background(), 1)
+	_, err = c.Org("o").GetRunner(t.Context(), 1)
 	require.NoError(t, err)
 	issued, runs := srv.issuedTokens(), srv.runnerRequests()
 	require.NotEmpty(t, issued)
@@ -473,7 +473,7 @@ func TestAppInstallation_ExchangeRedirectKeepsTheJWTHome(t *testing.T) {
 				var seen []*http.Request
 				rt := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
 					mu.Lock()
-					seen = append(seen, r.Clone(context.Background()))
+					seen = append(seen, r.Clone(r.Context()))
 					mu.Unlock()
 					resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: r}
 					switch {

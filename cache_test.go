@@ -90,7 +90,7 @@ func TestCachePollingUnchangedList(t *testing.T) {
 	opts := &ListRunnersOptions{ListOptions: ListOptions{PerPage: 2}}
 	poll := func() *RunnerList {
 		t.Helper()
-		list, err := c.Org("octo-org").ListRunners(context.Background(), opts)
+		list, err := c.Org("octo-org").ListRunners(t.Context(), opts)
 		require.NoError(t, err)
 		return list
 	}
@@ -148,16 +148,16 @@ func TestCachePerURL(t *testing.T) {
 	byName := &ListRunnersOptions{Name: "runner-3-v0"}
 	check := func() {
 		t.Helper()
-		l1, err := org.ListRunners(context.Background(), page1)
+		l1, err := org.ListRunners(t.Context(), page1)
 		require.NoError(t, err)
 		assert.Equal(t, []int64{1, 2}, idsOfRunners(l1.Runners))
 		assert.Equal(t, 2, l1.NextPage)
-		l2, err := org.ListRunners(context.Background(), page2)
+		l2, err := org.ListRunners(t.Context(), page2)
 		require.NoError(t, err)
 		assert.Equal(t, []int64{3}, idsOfRunners(l2.Runners))
 		assert.Equal(t, 0, l2.NextPage)
 		assert.Equal(t, 3, l2.TotalCount)
-		ln, err := org.ListRunners(context.Background(), byName)
+		ln, err := org.ListRunners(t.Context(), byName)
 		require.NoError(t, err)
 		assert.Equal(t, []int64{3}, idsOfRunners(ln.Runners))
 		assert.Equal(t, 1, ln.TotalCount)
@@ -240,7 +240,7 @@ func TestCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	c, _ := newTestClient(t, srv.ServeHTTP, WithETagCache(2*size))
 	get := func(id int) {
 		t.Helper()
-		r, err := c.Org("octo-org").GetRunner(context.Background(), int64(id))
+		r, err := c.Org("octo-org").GetRunner(t.Context(), int64(id))
 		require.NoError(t, err)
 		assert.Equal(t, &Runner{ID: int64(id), Name: fmt.Sprintf("runner-%d", id), OS: "linux", Status: RunnerOnline, Labels: []*Label{}}, r)
 	}
@@ -275,7 +275,7 @@ func TestCacheBodyLargerThanBound(t *testing.T) {
 			srv := &runnerByID{}
 			c, _ := newTestClient(t, srv.ServeHTTP, WithETagCache(tc.maxBytes))
 			for range 3 {
-				r, err := c.Org("octo-org").GetRunner(context.Background(), 1)
+				r, err := c.Org("octo-org").GetRunner(t.Context(), 1)
 				require.NoError(t, err)
 				assert.Equal(t, "runner-1", r.Name)
 			}
@@ -304,7 +304,7 @@ func TestCacheOnlyGET(t *testing.T) {
 			respondBody(http.StatusOK, labelsJSON)(w, r)
 		}
 	}, WithETagCache(1<<20))
-	ctx, org := context.Background(), c.Org("octo-org")
+	ctx, org := t.Context(), c.Org("octo-org")
 	for range 2 {
 		_, err := org.SetLabels(ctx, 42, "gpu")
 		require.NoError(t, err)
@@ -362,11 +362,11 @@ func TestCache304WithoutEntryIsError(t *testing.T) {
 				w.WriteHeader(http.StatusNotModified)
 			}, opts...)
 			for range 2 {
-				list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+				list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 				require.Error(t, err)
 				assert.Nil(t, list)
 				assert.Equal(t, http.StatusNotModified, apiError(t, err).StatusCode)
-				r, err := c.Org("octo-org").GetRunner(context.Background(), 1)
+				r, err := c.Org("octo-org").GetRunner(t.Context(), 1)
 				require.Error(t, err)
 				assert.Nil(t, r)
 			}
@@ -400,7 +400,7 @@ func TestCacheRetryAfterEviction(t *testing.T) {
 		return nil
 	}}
 	for range 2 {
-		r, err := c.Org("octo-org").GetRunner(context.Background(), 1)
+		r, err := c.Org("octo-org").GetRunner(t.Context(), 1)
 		require.NoError(t, err)
 		assert.Equal(t, "runner-1", r.Name)
 	}

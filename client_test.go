@@ -1,7 +1,6 @@
 package runners
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -108,7 +107,7 @@ type cliCapture struct {
 
 func (c *cliCapture) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.mu.Lock()
-	c.reqs = append(c.reqs, req.Clone(context.Background()))
+	c.reqs = append(c.reqs, req.Clone(req.Context()))
 	c.mu.Unlock()
 	if req.Body != nil {
 		req.Body.Close()
@@ -153,7 +152,7 @@ func TestClientAPIVersionRemote(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, fmt.Sprint(c), fmt.Sprintf("APIVersion: %q", tc.want), "the client's fmt output")
 
-			_, err = c.Org("octo-org").ListRunners(context.Background(), nil)
+			_, err = c.Org("octo-org").ListRunners(t.Context(), nil)
 			require.NoError(t, err)
 			req := capture.only(t)
 			assert.Equal(t, tc.wantURL, req.URL.String())
@@ -192,7 +191,7 @@ func TestClientHeadersOnLoopback(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"), tc.opts...)
-			r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+			r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 			require.NoError(t, err)
 			assert.Equal(t, int64(23), r.ID)
 			got := rec.only(t)
@@ -220,7 +219,7 @@ func TestClientLoopbackPrefix(t *testing.T) {
 	c, err := NewClient(WithBaseURL(srv.URL + "/some/prefix"))
 	require.NoError(t, err)
 	assert.Equal(t, srv.URL+"/some/prefix/", c.BaseURL())
-	_, err = c.Repo("octo-org", "octo-repo").GetRunner(context.Background(), 23)
+	_, err = c.Repo("octo-org", "octo-repo").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	mu.Lock()
 	defer mu.Unlock()
@@ -306,9 +305,9 @@ func TestClientWithHTTPClientCopies(t *testing.T) {
 	assert.Same(t, jar, hc.Jar.(*cookiejar.Jar), "Jar")
 	assert.Equal(t, reflect.ValueOf(before.CheckRedirect).Pointer(), reflect.ValueOf(hc.CheckRedirect).Pointer(), "CheckRedirect")
 
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
-	_, err = c.Repo("old", "octo-repo").GetRunner(context.Background(), 23)
+	_, err = c.Repo("old", "octo-repo").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	assert.Equal(t, int32(3), rt.n.Load(), "every request goes through the caller's transport")
 	assert.Equal(t, int32(1), redirects.Load(), "the caller's redirect policy is used")
@@ -322,7 +321,7 @@ func TestClientWithHTTPClientCopies(t *testing.T) {
 
 	// A change to the caller's client after NewClient does not reach the client: it holds a copy.
 	hc.Transport = cliFailingRT{}
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	assert.Equal(t, int32(4), rt.n.Load())
 }
@@ -345,7 +344,7 @@ func TestClientTokenRefreshMargin(t *testing.T) {
 			c, err := NewClient(append([]Option{WithBaseURL(c.BaseURL()), WithTokenSource(ts)}, tc.opts...)...)
 			require.NoError(t, err)
 			for range 3 {
-				_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+				_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tc.wantCalls, ts.n.Load())
@@ -384,7 +383,7 @@ func TestClientWithTokenSource(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, fmt.Sprint(c), "Authenticated: true")
 			for range 2 {
-				_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+				_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tc.wantCalls, ts.n.Load(), "token source calls")
@@ -403,7 +402,7 @@ func TestClientTokenSourceError(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := NewClient(WithBaseURL(srv.URL), WithTokenSource(ts))
 	require.NoError(t, err)
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.Error(t, err)
 	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode)
@@ -419,7 +418,7 @@ func TestClientNoAuthorizationWithoutAuthOption(t *testing.T) {
 	c, err := NewClient(WithBaseURL(srv.BaseURL()))
 	require.NoError(t, err)
 	assert.Contains(t, fmt.Sprint(c), "Authenticated: false")
-	list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+	list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 	require.NoError(t, err)
 	assert.Len(t, list.Runners, 2)
 	got := rec.only(t)

@@ -6,7 +6,6 @@
 package runners_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -26,7 +25,7 @@ const ccWorkers = 64
 // client, each on its own runner, and returns the IDs of the runners.
 func ccWork(t *testing.T, srv *runnerstest.Server, c *runners.Client) []int64 {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	org := c.Org("octo-org")
 	ids := make([]int64, ccWorkers)
 	for i := range ids {

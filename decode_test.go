@@ -1,7 +1,6 @@
 package runners
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
@@ -12,11 +11,11 @@ import (
 func TestDecodeNoContentWhereABodyBelongs(t *testing.T) {
 	t.Parallel()
 	c, _ := newTestClient(t, respond(t, http.StatusNoContent, ""))
-	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+	r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 	assert.Nil(t, r)
 	apiErr := apiError(t, err)
 	assert.Equal(t, http.StatusNoContent, apiErr.StatusCode)
 	assert.Contains(t, err.Error(), "204")
 	// DeleteRunner's 204 is its success.
-	assert.NoError(t, c.Org("octo-org").DeleteRunner(context.Background(), 23))
+	assert.NoError(t, c.Org("octo-org").DeleteRunner(t.Context(), 23))
 }

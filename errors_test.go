@@ -258,7 +258,7 @@ func TestErrorsClassification(t *testing.T) {
 				io.WriteString(w, tc.body)
 			})
 
-			err := tc.call(context.Background(), c)
+			err := tc.call(t.Context(), c)
 			require.Error(t, err)
 			got := rec.only(t)
 			assert.Equal(t, tc.method, got.Method, "the request was sent")
@@ -326,7 +326,7 @@ func TestErrorsTransportError(t *testing.T) {
 
 	c, err := NewClient(WithBaseURL("http://"+addr), WithToken(testToken))
 	require.NoError(t, err)
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 42)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 42)
 
 	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode, "StatusCode without a response")
@@ -342,7 +342,7 @@ func TestErrorsTransportError(t *testing.T) {
 
 func TestErrorsContextCanceled(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var arrived atomic.Int32
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
@@ -368,7 +368,7 @@ func TestErrorsContextCanceled(t *testing.T) {
 func TestErrorsContextCanceledBeforeSending(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"))
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := c.Org("octo-org").GetRunner(ctx, 23)
 	require.Error(t, err)
@@ -400,7 +400,7 @@ func TestErrorsLargeErrorBodyIsCapped(t *testing.T) {
 		io.WriteString(w, `"}`)
 	}, WithHTTPClient(&http.Client{Transport: counting}))
 
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 	apiErr := apiError(t, err)
 	rec.only(t)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
@@ -417,7 +417,7 @@ func TestErrorsLargeErrorBodyIsCapped(t *testing.T) {
 func TestErrorsInvalidArgument(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"))
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 0)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), 0)
 	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode)
 	assertSentinels(t, err, ErrInvalidArgument)

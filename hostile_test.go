@@ -115,7 +115,7 @@ func TestHostileConnectionFaults(t *testing.T) {
 					fault.write(conn, rw, body)
 					rw.Flush()
 				})
-				got, err := op.call(context.Background(), c.Org("octo-org"))
+				got, err := op.call(t.Context(), c.Org("octo-org"))
 				apiErr := assertErrorClean(t, err)
 				assert.True(t, hsIsNil(got), "no value with an error: %#v", got)
 				assert.NotErrorIs(t, err, ErrInvalidArgument)
@@ -185,7 +185,7 @@ func TestHostileStalls(t *testing.T) {
 					stall.write(w, body, ticker.C, done)
 				})
 				t.Cleanup(func() { close(release) }) // runs before the server closes
-				ctx, cancel := context.WithTimeout(context.Background(), hsDeadline)
+				ctx, cancel := context.WithTimeout(t.Context(), hsDeadline)
 				defer cancel()
 				deadline, _ := ctx.Deadline()
 
@@ -271,7 +271,7 @@ func TestHostileBodies(t *testing.T) {
 				})
 				var got any
 				var err error
-				assert.NotPanics(t, func() { got, err = op.call(context.Background(), c.Org("octo-org")) })
+				assert.NotPanics(t, func() { got, err = op.call(t.Context(), c.Org("octo-org")) })
 				apiErr := assertErrorClean(t, err)
 				assert.True(t, hsIsNil(got), "no value with an error: %#v", got)
 				assert.Equal(t, http.StatusOK, apiErr.StatusCode)
@@ -292,7 +292,7 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "{\"id\":23,\"name\":\"MBP-\xff\xfe\",\"os\":\"mac\xc3\x28OS\",\"status\":\"online\",\"labels\":[{\"id\":5,\"name\":\"gpu\xed\xa0\x80\",\"type\":\"custom\"}]}")
 		})
-		r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+		r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 		require.NoError(t, err)
 		assert.Equal(t, int64(23), r.ID)
 		assert.Equal(t, "MBP-\uFFFD\uFFFD", r.Name, "each bad byte becomes U+FFFD")
@@ -307,7 +307,7 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"id":23,"name":"\ud800x\udfff"}`)
 		})
-		r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+		r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 		require.NoError(t, err)
 		assert.Equal(t, "\uFFFDx\uFFFD", r.Name)
 	})
@@ -316,7 +316,7 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"total_count":1,"future":{"a":[1,{"b":null}]},"runners":[{"id":7,"name":"r","surprise":true,"labels":[{"id":1,"name":"x","colour":"red"}]}]}`)
 		})
-		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+		list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 		require.NoError(t, err)
 		require.Len(t, list.Runners, 1)
 		assert.Equal(t, int64(7), list.Runners[0].ID)
@@ -327,11 +327,11 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"total_count":2,"runners":[{"id":-5,"name":"evil","status":"offline"},{"id":0,"name":"zero","status":"offline"}]}`)
 		})
-		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+		list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 		require.NoError(t, err)
 		require.Len(t, list.Runners, 2)
 		for _, r := range list.Runners {
-			err := c.Org("octo-org").DeleteRunner(context.Background(), r.ID)
+			err := c.Org("octo-org").DeleteRunner(t.Context(), r.ID)
 			assert.ErrorIs(t, err, ErrInvalidArgument, "runner %d", r.ID)
 		}
 		assert.Len(t, rec.all(), 1, "no DELETE was sent")
@@ -341,14 +341,14 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"total_count":0,"runners":null}`)
 		})
-		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+		list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 		require.NoError(t, err)
 		assert.Empty(t, list.Runners)
 	})
 	t.Run("an empty 200 on a delete", func(t *testing.T) {
 		t.Parallel()
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {})
-		assert.NoError(t, c.Org("octo-org").DeleteRunner(context.Background(), 23), "a delete reads no body")
+		assert.NoError(t, c.Org("octo-org").DeleteRunner(t.Context(), 23), "a delete reads no body")
 	})
 }
 
@@ -368,12 +368,12 @@ func TestHostileLinkHeaders(t *testing.T) {
 				w.Header().Set("Link", link)
 				w.Write(list)
 			})
-			got, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+			got, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 			require.NoError(t, err, "Link %.40q", link)
 			assert.Len(t, got.Runners, 2)
 			assert.Zero(t, got.NextPage, "Link %.40q", link)
 			var n int
-			for _, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+			for _, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 				require.NoError(t, err)
 				n++
 			}
@@ -389,7 +389,7 @@ func TestHostileLinkHeaders(t *testing.T) {
 			w.Write(list)
 		})
 		var errs []error
-		for _, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+		for _, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -407,7 +407,7 @@ func TestHostileLinkHeaders(t *testing.T) {
 			w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/x?page=%d>; rel="next"`, max(page, 1)+1))
 			io.WriteString(w, `{"total_count":0,"runners":[]}`)
 		})
-		for r, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+		for r, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 			t.Errorf("yielded %v, %v from an empty page", r, err)
 		}
 		assert.Equal(t, int64(1), requests.Load())
@@ -423,7 +423,7 @@ func TestHostileLinkHeaders(t *testing.T) {
 			w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/x?page=%d>; rel="next"`, max(page, 1)+1))
 			fmt.Fprintf(w, `{"total_count":1,"runners":[{"id":%d,"name":"r","os":"linux","status":"online","busy":false,"labels":[]}]}`, n)
 		})
-		ctx, cancel := context.WithTimeout(context.Background(), hsDeadline)
+		ctx, cancel := context.WithTimeout(t.Context(), hsDeadline)
 		defer cancel()
 		deadline, _ := ctx.Deadline()
 		var errs []error
@@ -454,7 +454,7 @@ func hsIsolated(t *testing.T) bool {
 	if os.Getenv(hsIsolatedEnv) == t.Name() {
 		return true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
 	cmd.Env = append(os.Environ(), hsIsolatedEnv+"="+t.Name())
@@ -510,7 +510,7 @@ func TestHostileHugeBodies(t *testing.T) {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+		_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 		runtime.ReadMemStats(&after)
 		return err, counting.read.Load(), int64(after.TotalAlloc - before.TotalAlloc)
 	}
@@ -590,13 +590,13 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 	const rounds = 20
 	for range rounds {
 		n := 0
-		for _, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+		for _, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 			require.NoError(t, err)
 			if n++; n == 150 { // on page 2
 				break
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		var walkErr error
 		for _, err := range c.Org("octo-org").AllRunners(ctx, nil) { // page 3 stalls
 			walkErr = err
@@ -604,7 +604,7 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 		cancel()
 		assert.ErrorIs(t, walkErr, context.DeadlineExceeded)
 
-		ctx, cancel = context.WithCancel(context.Background())
+		ctx, cancel = context.WithCancel(t.Context())
 		go func() { time.Sleep(20 * time.Millisecond); cancel() }()
 		_, err := c.Repo("stall", "stall").GetRunner(ctx, 23)
 		assert.ErrorIs(t, err, context.Canceled)

@@ -132,18 +132,18 @@ func TestPaginationListRunnersNextPage(t *testing.T) {
 	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	org := c.Org("octo-org")
 
-	first, err := org.ListRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100}})
+	first, err := org.ListRunners(t.Context(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100}})
 	require.NoError(t, err)
 	assert.Equal(t, 250, first.TotalCount)
 	assert.Len(t, first.Runners, 100)
 	assert.Equal(t, 2, first.NextPage)
 
-	second, err := org.ListRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100, Page: first.NextPage}})
+	second, err := org.ListRunners(t.Context(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100, Page: first.NextPage}})
 	require.NoError(t, err)
 	assert.Equal(t, 3, second.NextPage)
 	assert.Equal(t, int64(101), second.Runners[0].ID)
 
-	last, err := org.ListRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100, Page: second.NextPage}})
+	last, err := org.ListRunners(t.Context(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: 100, Page: second.NextPage}})
 	require.NoError(t, err)
 	assert.Equal(t, 0, last.NextPage, "0 on the last page")
 	assert.Len(t, last.Runners, 50)
@@ -159,7 +159,7 @@ func TestPaginationListRunnersNextPage(t *testing.T) {
 func TestPaginationListRunnersNoLink(t *testing.T) {
 	t.Parallel()
 	c, _ := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
-	list, err := c.Repo("octo-org", "octo-repo").ListRunners(context.Background(), nil)
+	list, err := c.Repo("octo-org", "octo-repo").ListRunners(t.Context(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 0, list.NextPage, "no Link header: the only page")
 	assert.Equal(t, 2, list.TotalCount)
@@ -177,7 +177,7 @@ func TestPaginationAllRunnersThreePages(t *testing.T) {
 	transport.host = base.Host
 	transport.mu.Unlock()
 
-	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), nil), nil)
+	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(t.Context(), nil), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(1, 250), ids, "250 runners, in order")
 
@@ -207,7 +207,7 @@ func TestPaginationAllRunnersPerPage(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	opts := &ListRunnersOptions{ListOptions: ListOptions{PerPage: 60}}
-	ids, errs, _ := walkIDs(t, c.Enterprise("acme").AllRunners(context.Background(), opts), nil)
+	ids, errs, _ := walkIDs(t, c.Enterprise("acme").AllRunners(t.Context(), opts), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(1, 250), ids)
 	assert.Equal(t, &ListRunnersOptions{ListOptions: ListOptions{PerPage: 60}}, opts, "opts are not modified")
@@ -228,7 +228,7 @@ func TestPaginationAllRunnersStartPage(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	opts := &ListRunnersOptions{Name: "", ListOptions: ListOptions{Page: 2}}
-	ids, errs, _ := walkIDs(t, c.Repo("octo-org", "octo-repo").AllRunners(context.Background(), opts), nil)
+	ids, errs, _ := walkIDs(t, c.Repo("octo-org", "octo-repo").AllRunners(t.Context(), opts), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(101, 250), ids, "from page 2 on, at 100 a page")
 	assert.Equal(t, &ListRunnersOptions{ListOptions: ListOptions{Page: 2}}, opts, "opts are not modified")
@@ -244,7 +244,7 @@ func TestPaginationAllRunnersNameAndOptsUnmodified(t *testing.T) {
 	c, rec := newTestClient(t, (&pageServer{total: 150}).ServeHTTP)
 	opts := &ListRunnersOptions{Name: "linux runner"}
 	before := *opts
-	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), opts), nil)
+	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(t.Context(), opts), nil)
 	assert.Empty(t, errs)
 	assert.Len(t, ids, 150)
 	assert.Equal(t, before, *opts, "opts are not modified")
@@ -255,7 +255,7 @@ func TestPaginationAllRunnersNameAndOptsUnmodified(t *testing.T) {
 	}
 
 	// The same options walk the same pages again.
-	ids2, errs2, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), opts), nil)
+	ids2, errs2, _ := walkIDs(t, c.Org("octo-org").AllRunners(t.Context(), opts), nil)
 	assert.Empty(t, errs2)
 	assert.Equal(t, ids, ids2)
 }
@@ -264,7 +264,7 @@ func TestPaginationAllRunnersEarlyBreak(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	var ids []int64
-	for r, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+	for r, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 		require.NoError(t, err)
 		ids = append(ids, r.ID)
 		if len(ids) == 3 {
@@ -277,7 +277,7 @@ func TestPaginationAllRunnersEarlyBreak(t *testing.T) {
 	// Breaking at the last runner of a page asks for no further page either.
 	c2, rec2 := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
 	n := 0
-	for _, err := range c2.Org("octo-org").AllRunners(context.Background(), nil) {
+	for _, err := range c2.Org("octo-org").AllRunners(t.Context(), nil) {
 		require.NoError(t, err)
 		n++
 		if n == 100 {
@@ -300,7 +300,7 @@ func TestPaginationAllRunnersErrorOnPage2(t *testing.T) {
 		}
 		pages.ServeHTTP(w, r)
 	})
-	ids, errs, errAt := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), nil), nil)
+	ids, errs, errAt := walkIDs(t, c.Org("octo-org").AllRunners(t.Context(), nil), nil)
 	assert.Equal(t, idRange(1, 100), ids, "the runners of page 1")
 	require.Len(t, errs, 1, "exactly one error")
 	assert.Equal(t, len(ids), errAt[0], "the error comes last")
@@ -318,7 +318,7 @@ func TestPaginationAllRunnersErrorOnPage2(t *testing.T) {
 func TestPaginationAllRunnersErrorOnPage1(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respond(t, http.StatusNotFound, "error_not_found.json"))
-	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), nil), nil)
+	ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(t.Context(), nil), nil)
 	assert.Empty(t, ids)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], ErrNotFound)
@@ -367,7 +367,7 @@ func TestPaginationAllRunnersLinkLoop(t *testing.T) {
 				json.NewEncoder(w).Encode(map[string]any{"total_count": 1000, "runners": []any{pageRunner(2*page - 1), pageRunner(2 * page)}})
 			})
 			opts := &ListRunnersOptions{ListOptions: ListOptions{Page: tc.start, PerPage: 2}}
-			ids, errs, errAt := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), opts), nil)
+			ids, errs, errAt := walkIDs(t, c.Org("octo-org").AllRunners(t.Context(), opts), nil)
 			assert.Equal(t, tc.wantIDs, ids)
 			require.Len(t, errs, 1, "the walk ends with one error")
 			assert.Equal(t, len(ids), errAt[0], "the error comes last")
@@ -389,7 +389,7 @@ func TestPaginationAllRunnersInvalidOptions(t *testing.T) {
 		t.Run(fmt.Sprintf("page=%d,per_page=%d", opts.Page, opts.PerPage), func(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
-			ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(context.Background(), &opts), nil)
+			ids, errs, _ := walkIDs(t, c.Org("octo-org").AllRunners(t.Context(), &opts), nil)
 			assert.Empty(t, ids)
 			require.Len(t, errs, 1, "one error")
 			assert.ErrorIs(t, errs[0], ErrInvalidArgument)
@@ -401,7 +401,7 @@ func TestPaginationAllRunnersInvalidOptions(t *testing.T) {
 	t.Run("bad scope", func(t *testing.T) {
 		t.Parallel()
 		c, rec := newTestClient(t, (&pageServer{total: 250}).ServeHTTP)
-		ids, errs, _ := walkIDs(t, c.Org("").AllRunners(context.Background(), nil), nil)
+		ids, errs, _ := walkIDs(t, c.Org("").AllRunners(t.Context(), nil), nil)
 		assert.Empty(t, ids)
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], ErrInvalidArgument)
@@ -530,7 +530,7 @@ func pagerClient(t *testing.T, p *pageServer) (*Client, *inFlightTracker, *http.
 // f starts, and every one those start, carries it.
 func labeled(t *testing.T, f func()) {
 	t.Helper()
-	pprof.Do(context.Background(), pprof.Labels("paging-test", t.Name()), func(context.Context) { f() })
+	pprof.Do(t.Context(), pprof.Labels("paging-test", t.Name()), func(context.Context) { f() })
 }
 
 // labeledGoroutines returns how many goroutines carry the test's label,
@@ -652,7 +652,7 @@ func TestPaginationConcurrentAllRunnersInOrder(t *testing.T) {
 			o := opts
 			var got []*Runner
 			labeled(t, func() {
-				for r, err := range withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &o) {
+				for r, err := range withConcurrency(c, 4).Org("octo-org").AllRunners(t.Context(), &o) {
 					require.NoError(t, err)
 					got = append(got, r)
 				}
@@ -676,7 +676,7 @@ func TestPaginationConcurrentAllRunnersInOrder(t *testing.T) {
 			seqPager := &pageServer{total: 1000}
 			seqClient, seqTrk, _ := pagerClient(t, seqPager)
 			var want []*Runner
-			for r, err := range seqClient.Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: opts.ListOptions}) {
+			for r, err := range seqClient.Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{ListOptions: opts.ListOptions}) {
 				require.NoError(t, err)
 				want = append(want, r)
 			}
@@ -697,7 +697,7 @@ func TestPaginationConcurrentZeroOrOneIsSequential(t *testing.T) {
 			t.Parallel()
 			p := &pageServer{total: 1000, delay: time.Millisecond}
 			c, trk, _ := pagerClient(t, p)
-			ids, errs, _ := walkIDs(t, withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+			ids, errs, _ := walkIDs(t, withConcurrency(c, k).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
 			assert.Empty(t, errs)
 			assert.Equal(t, idRange(1, 1000), ids)
 			maxInFlight, _ := trk.stats()
@@ -713,7 +713,7 @@ func TestPaginationConcurrentStartPage(t *testing.T) {
 	t.Parallel()
 	p := &pageServer{total: 1000}
 	c, trk, tr := pagerClient(t, p)
-	ids, errs, _ := labeledWalk(t, withConcurrency(c, 3).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{Page: 3, PerPage: 100}}), nil)
+	ids, errs, _ := labeledWalk(t, withConcurrency(c, 3).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{ListOptions: ListOptions{Page: 3, PerPage: 100}}), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(201, 1000), ids)
 	pages, _ := p.requested()
@@ -745,7 +745,7 @@ func TestPaginationConcurrentEarlyBreak(t *testing.T) {
 			t.Parallel()
 			p := &pageServer{total: 1000, delay: 5 * time.Millisecond}
 			c, trk, tr := pagerClient(t, p)
-			ids, errs, _ := labeledWalk(t, withConcurrency(c, k).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: tc.perPage}}),
+			ids, errs, _ := labeledWalk(t, withConcurrency(c, k).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{ListOptions: ListOptions{PerPage: tc.perPage}}),
 				func(r *Runner) bool { return r.ID == int64(tc.after) })
 			assert.Empty(t, errs)
 			assert.Equal(t, idRange(1, tc.after), ids)
@@ -774,7 +774,7 @@ func TestPaginationConcurrentContextCanceled(t *testing.T) {
 		// arrived when the context is canceled; page 6 never is fetched.
 		p := &pageServer{total: 1000}
 		c, trk, tr := pagerClient(t, p)
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		ids, errs, errAt := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
 			if r.ID == 101 {
@@ -806,7 +806,7 @@ func TestPaginationConcurrentContextCanceled(t *testing.T) {
 			}
 		}}
 		c, _, tr := pagerClient(t, p)
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		ids, errs, errAt := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(ctx, &ListRunnersOptions{}), func(r *Runner) bool {
 			if r.ID == 150 {
@@ -828,7 +828,7 @@ func TestPaginationConcurrentErrorOnPage3(t *testing.T) {
 	t.Parallel()
 	p := &pageServer{total: 1000, failPage: 3, delay: time.Millisecond}
 	c, _, tr := pagerClient(t, p)
-	ids, errs, errAt := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+	ids, errs, errAt := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
 	assert.Equal(t, idRange(1, 200), ids)
 	require.Len(t, errs, 1)
 	assert.Equal(t, 200, errAt[0])
@@ -844,7 +844,7 @@ func TestPaginationConcurrentRunnersAdded(t *testing.T) {
 	t.Parallel()
 	p := &pageServer{total: 1000, grownTotal: 1150, delay: time.Millisecond}
 	c, trk, tr := pagerClient(t, p)
-	ids, errs, _ := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+	ids, errs, _ := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(1, 1150), ids, "every runner once, in order, the added ones too")
 	pages, _ := p.requested()
@@ -861,7 +861,7 @@ func TestPaginationConcurrentNextZeroEndsWalk(t *testing.T) {
 	t.Parallel()
 	p := &pageServer{total: 1000, stopAt: 5, delay: time.Millisecond}
 	c, _, tr := pagerClient(t, p)
-	ids, errs, _ := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(context.Background(), &ListRunnersOptions{}), nil)
+	ids, errs, _ := labeledWalk(t, withConcurrency(c, 4).Org("octo-org").AllRunners(t.Context(), &ListRunnersOptions{}), nil)
 	assert.Empty(t, errs)
 	assert.Equal(t, idRange(1, 500), ids)
 	assertNoGoroutineLeft(t, tr)

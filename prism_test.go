@@ -12,7 +12,6 @@ package runners
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -211,7 +210,7 @@ func TestPrismConformance(t *testing.T) {
 	rec := &prismRecorder{next: transport}
 	c, err := NewClient(WithBaseURL(base), WithToken("x"), WithHTTPClient(&http.Client{Transport: rec, Timeout: 30 * time.Second}))
 	require.NoError(t, err)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	calls := specAllCalls(specLabelName)
 	require.Len(t, calls, specOperationCount)

@@ -1,7 +1,6 @@
 package runners
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -256,7 +255,7 @@ func TestRateLimitsLatestPerResource(t *testing.T) {
 		mu.Unlock()
 	}
 	get := func() error {
-		_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+		_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 		return err
 	}
 	reset1, reset2, reset3, reset4 := time.Unix(1767225600, 0), time.Unix(1767229200, 0), time.Unix(1767232800, 0), time.Unix(1767236400, 0)
@@ -344,7 +343,7 @@ func TestRateLimitsConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range each {
-				if _, err := c.Org("octo-org").GetRunner(context.Background(), 42); err != nil {
+				if _, err := c.Org("octo-org").GetRunner(t.Context(), 42); err != nil {
 					t.Errorf("GetRunner: %v", err)
 				}
 			}
@@ -370,7 +369,7 @@ func TestRateLimitWithoutLimitHeader(t *testing.T) {
 		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 		respond(t, http.StatusForbidden, "error_rate_limit.json")(w, r)
 	})
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 	var rl *RateLimitError
 	require.ErrorAs(t, err, &rl)
 	assert.False(t, rl.Secondary)

@@ -158,7 +158,7 @@ func assertJitter(t *testing.T, p RetryPolicy, waits []time.Duration) {
 func TestRetryNothingWithoutTheOption(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respondError(http.StatusServiceUnavailable))
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 	require.Error(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, apiError(t, err).StatusCode)
 	assert.Len(t, rec.all(), 1, "no retry without WithRetry")
@@ -170,7 +170,7 @@ func TestRetryTransportErrors(t *testing.T) {
 		t.Parallel()
 		p := RetryPolicy{}
 		c, rec, sl := retryClient(t, p, sequence(hangUp(t), hangUp(t), respondBody(http.StatusOK, runnerJSON)))
-		r, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+		r, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 		require.NoError(t, err)
 		assert.Equal(t, int64(42), r.ID)
 		assert.Equal(t, "build-42", r.Name)
@@ -182,7 +182,7 @@ func TestRetryTransportErrors(t *testing.T) {
 	t.Run("every attempt lost", func(t *testing.T) {
 		t.Parallel()
 		c, rec, sl := retryClient(t, RetryPolicy{MaxAttempts: 3}, hangUp(t))
-		_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+		_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 		require.Error(t, err)
 		apiErr := apiError(t, err)
 		assert.Equal(t, 0, apiErr.StatusCode, "no response came back")
@@ -199,7 +199,7 @@ func TestRetryServerErrors(t *testing.T) {
 			t.Parallel()
 			p := RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}
 			c, rec, sl := retryClient(t, p, sequence(respondError(status), respondError(status), respondBody(http.StatusOK, runnerJSON)))
-			r, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+			r, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 			require.NoError(t, err)
 			assert.Equal(t, int64(42), r.ID)
 			assert.Len(t, rec.all(), 3)
@@ -237,7 +237,7 @@ func TestRetrySecondaryRateLimit(t *testing.T) {
 			// The exponential backoff (at most 1s here) is below every floor.
 			p := RetryPolicy{BaseDelay: time.Second, MaxDelay: time.Second}
 			c, rec, sl := retryClient(t, p, sequence(tc.fail(t), respondBody(http.StatusOK, runnerJSON)))
-			r, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+			r, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 			require.NoError(t, err)
 			assert.Equal(t, int64(42), r.ID)
 			assert.Len(t, rec.all(), 2)
@@ -257,7 +257,7 @@ func TestRetryPrimaryRateLimit(t *testing.T) {
 		c, rec, sl := retryClient(t, RetryPolicy{MaxResetWait: time.Minute},
 			sequence(primaryLimit(t, reset), respondBody(http.StatusOK, runnerJSON)))
 		before := time.Now()
-		r, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+		r, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 		after := time.Now()
 		require.NoError(t, err)
 		assert.Equal(t, int64(42), r.ID)
@@ -282,7 +282,7 @@ func TestRetryPrimaryRateLimit(t *testing.T) {
 			reset := time.Now().Add(tc.resetIn)
 			c, rec, sl := retryClient(t, RetryPolicy{MaxResetWait: tc.maxResetWait},
 				sequence(primaryLimit(t, reset), respondBody(http.StatusOK, runnerJSON)))
-			_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+			_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 			require.ErrorIs(t, err, ErrRateLimited)
 			var rl *RateLimitError
 			require.ErrorAs(t, err, &rl)
@@ -325,26 +325,26 @@ func TestRetryClientErrorsNeverRetried(t *testing.T) {
 		sentinel error
 	}{
 		{"404", http.StatusNotFound, "error_not_found.json", func(c *Client) error {
-			_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+			_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 			return err
 		}, ErrNotFound},
 		{"422", http.StatusUnprocessableEntity, "error_validation_simple.json", func(c *Client) error {
-			_, err := c.Org("octo-org").SetLabels(context.Background(), 42, "gpu")
+			_, err := c.Org("octo-org").SetLabels(t.Context(), 42, "gpu")
 			return err
 		}, ErrValidation},
 		{"422 busy runner", http.StatusUnprocessableEntity, "error_runner_busy.json", func(c *Client) error {
-			return c.Org("octo-org").DeleteRunner(context.Background(), 23)
+			return c.Org("octo-org").DeleteRunner(t.Context(), 23)
 		}, ErrRunnerBusy},
 		{"401", http.StatusUnauthorized, "error_unauthorized.json", func(c *Client) error {
-			_, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+			_, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 			return err
 		}, ErrUnauthorized},
 		{"403 forbidden", http.StatusForbidden, "error_forbidden.json", func(c *Client) error {
-			_, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+			_, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 			return err
 		}, ErrForbidden},
 		{"409", http.StatusConflict, "error_conflict.json", func(c *Client) error {
-			_, err := c.Org("octo-org").CreateRegistrationToken(context.Background())
+			_, err := c.Org("octo-org").CreateRegistrationToken(t.Context())
 			return err
 		}, ErrConflict},
 	}
@@ -371,7 +371,7 @@ func TestRetryMaxAttempts(t *testing.T) {
 			t.Parallel()
 			p := RetryPolicy{MaxAttempts: tc.maxAttempts, BaseDelay: time.Millisecond}
 			c, rec, sl := retryClient(t, p, respondError(http.StatusBadGateway))
-			_, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+			_, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 			require.Error(t, err)
 			assert.Equal(t, http.StatusBadGateway, apiError(t, err).StatusCode, "the last error is returned")
 			assert.Len(t, rec.all(), tc.want, "attempts in all")
@@ -394,7 +394,7 @@ func TestRetryMaxWait(t *testing.T) {
 			w.Header().Set("X-GitHub-Request-Id", fmt.Sprintf("attempt-%d", n.Add(1)))
 			fail(w, r)
 		})
-		_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+		_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 		require.ErrorIs(t, err, ErrRateLimited)
 		assert.Equal(t, []time.Duration{10 * time.Second, 10 * time.Second}, sl.all())
 		assert.Len(t, rec.all(), 3, "stopped early, well before MaxAttempts")
@@ -404,7 +404,7 @@ func TestRetryMaxWait(t *testing.T) {
 		t.Parallel()
 		p := RetryPolicy{MaxAttempts: 50, BaseDelay: time.Second, MaxDelay: time.Second, MaxWait: 3 * time.Second}
 		c, rec, sl := retryClient(t, p, respondError(http.StatusServiceUnavailable))
-		_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+		_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 		require.Error(t, err)
 		assert.Equal(t, http.StatusServiceUnavailable, apiError(t, err).StatusCode)
 		waits := sl.all()
@@ -421,7 +421,7 @@ func TestRetryMaxWait(t *testing.T) {
 	t.Run("secondary limit longer than MaxWait", func(t *testing.T) {
 		t.Parallel()
 		c, rec, sl := retryClient(t, RetryPolicy{MaxWait: 30 * time.Second}, secondaryLimit(t, ""))
-		_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
+		_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
 		require.ErrorIs(t, err, ErrRateLimited)
 		assert.Len(t, rec.all(), 1, "a minute's wait does not fit in 30s")
 		assert.Empty(t, sl.all())
@@ -536,7 +536,7 @@ func TestRetryContextCanceledDuringWait(t *testing.T) {
 				waiting <- d
 				return (systemClock{}).Sleep(ctx, d) // the real wait
 			}}
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			if !tc.cancel {
 				ctx, cancel = context.WithTimeout(ctx, 100*time.Millisecond)
@@ -581,11 +581,11 @@ func TestRetryNeverRetriesUnsafePOSTs(t *testing.T) {
 	jit := &JITConfigRequest{Name: "jit-1", RunnerGroupID: 1, Labels: []string{"gpu"}}
 	calls := map[string]func(c *Client) error{
 		"GenerateJITConfig": func(c *Client) error {
-			_, err := c.Org("octo-org").GenerateJITConfig(context.Background(), jit)
+			_, err := c.Org("octo-org").GenerateJITConfig(t.Context(), jit)
 			return err
 		},
 		"AddLabels": func(c *Client) error {
-			_, err := c.Org("octo-org").AddLabels(context.Background(), 42, "gpu")
+			_, err := c.Org("octo-org").AddLabels(t.Context(), 42, "gpu")
 			return err
 		},
 	}
@@ -616,10 +616,10 @@ func TestRetryTokenPOSTsRetried(t *testing.T) {
 		call func(c *Client) (*Token, error)
 	}{
 		"CreateRegistrationToken": {"/orgs/octo-org/actions/runners/registration-token", func(c *Client) (*Token, error) {
-			return c.Org("octo-org").CreateRegistrationToken(context.Background())
+			return c.Org("octo-org").CreateRegistrationToken(t.Context())
 		}},
 		"CreateRemoveToken": {"/orgs/octo-org/actions/runners/remove-token", func(c *Client) (*Token, error) {
-			return c.Org("octo-org").CreateRemoveToken(context.Background())
+			return c.Org("octo-org").CreateRemoveToken(t.Context())
 		}},
 	}
 	for name, tc := range calls {
@@ -657,25 +657,25 @@ func TestRetryIdempotentWritesResendBody(t *testing.T) {
 		call   func(c *Client) error
 	}{
 		{"SetLabels", http.MethodPut, "/orgs/octo-org/actions/runners/42/labels", `{"labels":["gpu","arm64"]}`, respondBody(http.StatusOK, labelsJSON), func(c *Client) error {
-			labels, err := c.Org("octo-org").SetLabels(context.Background(), 42, "gpu", "arm64")
+			labels, err := c.Org("octo-org").SetLabels(t.Context(), 42, "gpu", "arm64")
 			if err == nil && len(labels) != 2 {
 				return fmt.Errorf("got %d labels", len(labels))
 			}
 			return err
 		}},
 		{"SetLabels none", http.MethodPut, "/repos/o/r/actions/runners/42/labels", `{"labels":[]}`, respondBody(http.StatusOK, labelsJSON), func(c *Client) error {
-			_, err := c.Repo("o", "r").SetLabels(context.Background(), 42)
+			_, err := c.Repo("o", "r").SetLabels(t.Context(), 42)
 			return err
 		}},
 		{"DeleteRunner", http.MethodDelete, "/enterprises/acme/actions/runners/42", "", respondBody(http.StatusNoContent, ""), func(c *Client) error {
-			return c.Enterprise("acme").DeleteRunner(context.Background(), 42)
+			return c.Enterprise("acme").DeleteRunner(t.Context(), 42)
 		}},
 		{"RemoveAllLabels", http.MethodDelete, "/orgs/octo-org/actions/runners/42/labels", "", respondBody(http.StatusOK, labelsJSON), func(c *Client) error {
-			_, err := c.Org("octo-org").RemoveAllLabels(context.Background(), 42)
+			_, err := c.Org("octo-org").RemoveAllLabels(t.Context(), 42)
 			return err
 		}},
 		{"RemoveLabel", http.MethodDelete, "/orgs/octo-org/actions/runners/42/labels/gpu", "", respondBody(http.StatusOK, labelsJSON), func(c *Client) error {
-			_, err := c.Org("octo-org").RemoveLabel(context.Background(), 42, "gpu")
+			_, err := c.Org("octo-org").RemoveLabel(t.Context(), 42, "gpu")
 			return err
 		}},
 	}

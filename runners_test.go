@@ -2,7 +2,6 @@ package runners
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -51,7 +50,7 @@ func TestRunnerDeprecation(t *testing.T) {
 					w.Header().Set("Content-Type", "application/json; charset=utf-8")
 					w.Write(body)
 				})
-				d, err := sc.build(c).GetRunnerDeprecation(context.Background(), tc.version)
+				d, err := sc.build(c).GetRunnerDeprecation(t.Context(), tc.version)
 				require.NoError(t, err)
 				assertOpRequest(t, rec, http.MethodGet, sc.prefix+"/actions/runners/deprecations/"+tc.escaped, "", "")
 
@@ -85,13 +84,13 @@ func TestRunnerDeprecationErrors(t *testing.T) {
 			c, rec := newTestClient(t, respond(t, http.StatusNotFound, "error_not_found.json"))
 			s := sc.build(c)
 			for _, v := range []string{"", ".", ".."} {
-				d, err := s.GetRunnerDeprecation(context.Background(), v)
+				d, err := s.GetRunnerDeprecation(t.Context(), v)
 				assert.Nil(t, d, "version %q", v)
 				assert.ErrorIs(t, err, ErrInvalidArgument, "version %q", v)
 			}
 			assert.Empty(t, rec.all(), "nothing is sent for a bad version")
 
-			d, err := s.GetRunnerDeprecation(context.Background(), "2.329.0")
+			d, err := s.GetRunnerDeprecation(t.Context(), "2.329.0")
 			assert.Nil(t, d)
 			assert.ErrorIs(t, err, ErrNotFound)
 			apiErr := apiError(t, err)

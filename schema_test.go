@@ -668,7 +668,7 @@ func TestSchemaOperations(t *testing.T) {
 	for _, call := range specAllCalls(labelName) {
 		who := call.String()
 		before := len(rt.all())
-		_, err := call.call(context.Background(), call.build(c))
+		_, err := call.call(t.Context(), call.build(c))
 		assert.NoError(t, err, who)
 		reqs := rt.all()[before:]
 		if !assert.Len(t, reqs, 1, "%s: requests sent", who) {
@@ -741,7 +741,7 @@ func TestSchemaExamples(t *testing.T) {
 	calls := specAllCalls(specLabelName)
 	for _, call := range calls {
 		t.Run(call.scope+"/"+call.method, func(t *testing.T) {
-			got, err := call.call(context.Background(), call.build(c))
+			got, err := call.call(t.Context(), call.build(c))
 			require.NoError(t, err)
 			if call.check != nil {
 				call.check(t, got)

@@ -1,7 +1,6 @@
 package runners
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -140,7 +139,7 @@ func TestScopeFromURLOnLoopback(t *testing.T) {
 	c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
 	s, err := c.ScopeFromURL("https://github.com/octo-org/octo-repo.git")
 	require.NoError(t, err)
-	list, err := s.ListRunners(context.Background(), nil)
+	list, err := s.ListRunners(t.Context(), nil)
 	require.NoError(t, err)
 	assert.Len(t, list.Runners, 2)
 	assert.Equal(t, "/repos/octo-org/octo-repo/actions/runners", rec.only(t).Path)

@@ -42,11 +42,11 @@ func secValues(t *testing.T) (Token, JITConfig, *Client) {
 			w.WriteHeader(http.StatusNotFound)
 		}
 	})
-	tok, err := c.Org("octo-org").CreateRegistrationToken(context.Background())
+	tok, err := c.Org("octo-org").CreateRegistrationToken(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, testRunnerToken, tok.Token, "the secret is readable from the field")
 	require.True(t, time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC).Equal(tok.ExpiresAt))
-	jit, err := c.Org("octo-org").GenerateJITConfig(context.Background(), &JITConfigRequest{Name: "jit-runner-1", RunnerGroupID: 1, Labels: []string{"gpu"}})
+	jit, err := c.Org("octo-org").GenerateJITConfig(t.Context(), &JITConfigRequest{Name: "jit-runner-1", RunnerGroupID: 1, Labels: []string{"gpu"}})
 	require.NoError(t, err)
 	require.Equal(t, testJITConfig, jit.EncodedJITConfig, "the secret is readable from the field")
 	require.NotNil(t, jit.Runner)
@@ -265,7 +265,7 @@ func TestSecretsErrors(t *testing.T) {
 			t.Run(mode.name+"/"+op.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newTestClient(t, mode.handler)
-				_, err := op.call(context.Background(), c.Repo("octo-org", "octo-repo"))
+				_, err := op.call(t.Context(), c.Repo("octo-org", "octo-repo"))
 				assertErrorClean(t, err)
 				assert.NotEmpty(t, rec.all(), "the request was sent")
 				for _, got := range rec.all() {
@@ -288,13 +288,13 @@ func TestSecretsErrorsWithoutResponse(t *testing.T) {
 	for _, op := range everyScopeOp {
 		t.Run("connection refused/"+op.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := op.call(context.Background(), closed.Org("octo-org"))
+			_, err := op.call(t.Context(), closed.Org("octo-org"))
 			assertErrorClean(t, err)
 		})
 		t.Run("cancelled/"+op.name, func(t *testing.T) {
 			t.Parallel()
 			c, _ := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(t.Context())
 			cancel()
 			_, err := op.call(ctx, c.Org("octo-org"))
 			assert.ErrorIs(t, err, context.Canceled)
@@ -306,7 +306,7 @@ func TestSecretsErrorsWithoutResponse(t *testing.T) {
 func TestSecretsInvalidArgumentErrors(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
-	ctx := context.Background()
+	ctx := t.Context()
 	var errs []error
 	for _, s := range []Scope{c.Org(""), c.Org("a/b"), c.Repo("", "x"), c.Enterprise("..")} {
 		errs = append(errs, s.DeleteRunner(ctx, 23))

@@ -60,7 +60,7 @@ func (h *requestLog) record(r *http.Request) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	r2 := r.Clone(context.Background())
+	r2 := r.Clone(r.Context())
 	if r2.URL.Host == "" {
 		r2.URL.Host = r.Host
 	}
@@ -108,7 +108,7 @@ func TestRedirectAuthorization(t *testing.T) {
 			t.Cleanup(srv.Close)
 			c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
 			require.NoError(t, err)
-			r, err := c.Repo("old", "octo-repo").GetRunner(context.Background(), 23)
+			r, err := c.Repo("old", "octo-repo").GetRunner(t.Context(), 23)
 			require.NoError(t, err)
 			assert.Equal(t, int64(23), r.ID)
 			reqs := rec.all()
@@ -143,7 +143,7 @@ func TestRedirectAuthorization(t *testing.T) {
 				t.Cleanup(srv.Close)
 				c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
 				require.NoError(t, err)
-				tc.call(context.Background(), c.Org("octo-org")) // the answer does not matter here
+				tc.call(t.Context(), c.Org("octo-org")) // the answer does not matter here
 				require.Len(t, own.all(), 1)
 				assert.Equal(t, "Bearer "+auth.token, own.all()[0].Header.Get("Authorization"))
 				reqs := other.all()
@@ -167,7 +167,7 @@ func TestRedirectAuthorization(t *testing.T) {
 			t.Cleanup(srv.Close)
 			c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
 			require.NoError(t, err)
-			_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+			_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 			require.NoError(t, err)
 			reqs := rec.all()
 			require.Len(t, reqs, 2)
@@ -210,7 +210,7 @@ func TestRedirectOriginIncludesScheme(t *testing.T) {
 						return resp, nil
 					}
 					mu.Lock()
-					seen = append(seen, r.Clone(context.Background()))
+					seen = append(seen, r.Clone(r.Context()))
 					n := len(seen)
 					mu.Unlock()
 					if n == 1 {
@@ -223,7 +223,7 @@ func TestRedirectOriginIncludesScheme(t *testing.T) {
 				opts := []Option{WithBaseURL(base), auth.opt(), WithHTTPClient(&http.Client{Transport: rt})}
 				c, err := NewClient(opts...)
 				require.NoError(t, err)
-				_, err = c.Repo("old", "r").GetRunner(context.Background(), 23)
+				_, err = c.Repo("old", "r").GetRunner(t.Context(), 23)
 				require.NoError(t, err)
 				mu.Lock()
 				defer mu.Unlock()
@@ -248,7 +248,7 @@ func TestRedirectSameHostKeepsAuthorization(t *testing.T) {
 		}
 		respond(t, http.StatusOK, "get_runner.json")(w, r)
 	})
-	r, err := c.Repo("old", "octo-repo").GetRunner(context.Background(), 23)
+	r, err := c.Repo("old", "octo-repo").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	assert.Equal(t, int64(23), r.ID)
 	assert.Equal(t, "MBP", r.Name)
@@ -270,7 +270,7 @@ func TestRedirectOtherHostDropsAuthorization(t *testing.T) {
 	})
 	require.NotEqual(t, other.BaseURL(), c.BaseURL())
 
-	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+	r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	assert.Equal(t, int64(23), r.ID)
 	first := rec.only(t)

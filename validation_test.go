@@ -73,7 +73,7 @@ func TestValidationScopeNames(t *testing.T) {
 			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				assertRejectedBeforeSending(t, opErr(op.call(context.Background(), sc.build(c))), rec)
+				assertRejectedBeforeSending(t, opErr(op.call(t.Context(), sc.build(c))), rec)
 			})
 		}
 	}
@@ -100,7 +100,7 @@ func TestValidationRunnerID(t *testing.T) {
 				t.Run(sc.name+"/"+op.name+"/"+strconv.FormatInt(id, 10), func(t *testing.T) {
 					t.Parallel()
 					c, rec := newNoRequestClient(t)
-					assertRejectedBeforeSending(t, op.call(context.Background(), sc.build(c), id), rec)
+					assertRejectedBeforeSending(t, op.call(t.Context(), sc.build(c), id), rec)
 				})
 			}
 		}
@@ -139,7 +139,7 @@ func TestValidationLabels(t *testing.T) {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				assertRejectedBeforeSending(t, tc.call(context.Background(), sc.build(c)), rec)
+				assertRejectedBeforeSending(t, tc.call(t.Context(), sc.build(c)), rec)
 			})
 		}
 	}
@@ -161,7 +161,7 @@ func TestValidationLabelLimit(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusOK, "labels.json"))
 			labels := numberedLabels(100)
-			got, err := op.call(context.Background(), c.Org("octo-org"), labels)
+			got, err := op.call(t.Context(), c.Org("octo-org"), labels)
 			require.NoError(t, err)
 			assert.Len(t, got, 4)
 			req := rec.only(t)
@@ -194,7 +194,7 @@ func TestValidationJITConfig(t *testing.T) {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				jit, err := sc.build(c).GenerateJITConfig(context.Background(), tc.req)
+				jit, err := sc.build(c).GenerateJITConfig(t.Context(), tc.req)
 				assert.Nil(t, jit)
 				assertRejectedBeforeSending(t, err, rec)
 			})
@@ -210,7 +210,7 @@ func TestValidationJITConfigLimits(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusCreated, "jitconfig.json"))
 			req := &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: numberedLabels(n)}
-			jit, err := c.Org("octo-org").GenerateJITConfig(context.Background(), req)
+			jit, err := c.Org("octo-org").GenerateJITConfig(t.Context(), req)
 			require.NoError(t, err)
 			require.NotNil(t, jit)
 			assert.Equal(t, "abc123", jit.EncodedJITConfig)
@@ -238,7 +238,7 @@ func TestValidationListOptions(t *testing.T) {
 			t.Run(sc.name+"/ListRunners/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				list, err := sc.build(c).ListRunners(context.Background(), tc.opts)
+				list, err := sc.build(c).ListRunners(t.Context(), tc.opts)
 				assert.Nil(t, list)
 				assertRejectedBeforeSending(t, err, rec)
 			})
@@ -247,7 +247,7 @@ func TestValidationListOptions(t *testing.T) {
 				c, rec := newNoRequestClient(t)
 				var runners []*Runner
 				var errs []error
-				for r, err := range sc.build(c).AllRunners(context.Background(), tc.opts) {
+				for r, err := range sc.build(c).AllRunners(t.Context(), tc.opts) {
 					if err != nil {
 						errs = append(errs, err)
 						continue
@@ -274,7 +274,7 @@ func TestValidationListOptions(t *testing.T) {
 		t.Run("fine/"+tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
-			list, err := c.Org("octo-org").ListRunners(context.Background(), tc.opts)
+			list, err := c.Org("octo-org").ListRunners(t.Context(), tc.opts)
 			require.NoError(t, err)
 			require.NotNil(t, list)
 			assert.Len(t, list.Runners, 2)
@@ -301,7 +301,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "label",
 			call: func(c *Client) error {
-				_, err := c.Org("octo-org").RemoveLabel(context.Background(), 23, label)
+				_, err := c.Org("octo-org").RemoveLabel(t.Context(), 23, label)
 				return err
 			},
 			wantPath: "/orgs/octo-org/actions/runners/23/labels/gpu%2Fa%20b%3F%23%25",
@@ -310,7 +310,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "org",
 			call: func(c *Client) error {
-				_, err := c.Org(odd).ListLabels(context.Background(), 23)
+				_, err := c.Org(odd).ListLabels(t.Context(), 23)
 				return err
 			},
 			wantPath: "/orgs/" + oddEscaped + "/actions/runners/23/labels",
@@ -319,7 +319,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "enterprise",
 			call: func(c *Client) error {
-				_, err := c.Enterprise(odd).ListLabels(context.Background(), 23)
+				_, err := c.Enterprise(odd).ListLabels(t.Context(), 23)
 				return err
 			},
 			wantPath: "/enterprises/" + oddEscaped + "/actions/runners/23/labels",
@@ -328,7 +328,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "owner and repo",
 			call: func(c *Client) error {
-				_, err := c.Repo(odd, odd+"!").ListLabels(context.Background(), 23)
+				_, err := c.Repo(odd, odd+"!").ListLabels(t.Context(), 23)
 				return err
 			},
 			wantPath: "/repos/" + oddEscaped + "/" + oddEscaped + "%21/actions/runners/23/labels",
@@ -377,7 +377,7 @@ func TestValidationInputsNotModified(t *testing.T) {
 		c, rec := newTestClient(t, respond(t, http.StatusCreated, "jitconfig.json"))
 		labels := withSpare("self-hosted", "gpu/a b?#%")
 		req := &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: labels}
-		_, err := c.Org("octo-org").GenerateJITConfig(context.Background(), req)
+		_, err := c.Org("octo-org").GenerateJITConfig(t.Context(), req)
 		require.NoError(t, err)
 		rec.only(t)
 		assert.Equal(t, "New runner", req.Name)
@@ -393,9 +393,9 @@ func TestValidationInputsNotModified(t *testing.T) {
 			labels := withSpare("gpu", "x64")
 			var err error
 			if op == "AddLabels" {
-				_, err = c.Org("octo-org").AddLabels(context.Background(), 23, labels...)
+				_, err = c.Org("octo-org").AddLabels(t.Context(), 23, labels...)
 			} else {
-				_, err = c.Org("octo-org").SetLabels(context.Background(), 23, labels...)
+				_, err = c.Org("octo-org").SetLabels(t.Context(), 23, labels...)
 			}
 			require.NoError(t, err)
 			assert.JSONEq(t, `{"labels":["gpu","x64"]}`, string(rec.only(t).Body))
@@ -406,7 +406,7 @@ func TestValidationInputsNotModified(t *testing.T) {
 		t.Parallel()
 		c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
 		opts := &ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: 2, PerPage: 10}}
-		_, err := c.Org("octo-org").ListRunners(context.Background(), opts)
+		_, err := c.Org("octo-org").ListRunners(t.Context(), opts)
 		require.NoError(t, err)
 		rec.only(t)
 		assert.Equal(t, ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: 2, PerPage: 10}}, *opts)
@@ -418,7 +418,7 @@ func TestValidationInputsNotModified(t *testing.T) {
 func TestValidationErrorText(t *testing.T) {
 	t.Parallel()
 	c, rec := newNoRequestClient(t)
-	_, err := c.Org("octo-org").GetRunner(context.Background(), -1)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), -1)
 	assertRejectedBeforeSending(t, err, rec)
 	assert.Contains(t, err.Error(), "invalid argument")
 	assert.Contains(t, err.Error(), "-1")
