@@ -11,10 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ---- GitHub's examples as Go values (the fixtures are copies of them) ----
-
 // ---- one request per operation, at both scopes -----------------------------
 
+// The group list, get and delete operations, at both scopes (the create and
+// update operations: groupedit_test.go).
 func TestGroupOperations(t *testing.T) {
 	t.Parallel()
 	checkList := func(wantNext int) func(t *testing.T, sc testScope, got any) {

@@ -1,7 +1,7 @@
-// The helpers the test files share, by what they serve. The package's
-// internal tests cannot import runnerstest (it imports this package), so
-// their servers are httptest handlers, each test's own; none sleeps in real
-// time.
+// The helpers more than one test file uses, in one place, by what they
+// serve; a file's own helpers stay in it. The package's internal tests cannot
+// import runnerstest (it imports this package), so their servers are
+// httptest handlers, a fresh one per test.
 
 package runners
 
@@ -267,8 +267,8 @@ func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
 }
 
 // sleeper stands in for the Sleep of the client's clock: it records every
-// wait asked for and returns at once (with ctx's error when ctx has ended).
-// The retry tests never sleep in real time.
+// wait asked for and returns at once (with ctx's error when ctx has ended),
+// so that the retry tests need not wait in real time.
 type sleeper struct {
 	mu    sync.Mutex
 	waits []time.Duration
@@ -353,20 +353,21 @@ func assertNoSecrets(t *testing.T, what, text string, secrets ...string) {
 }
 
 // assertErrorClean returns the *Error behind err, failing the test when there
-// is none, and checks that no rendering of err shows one of testSecrets or of
-// more: its text, fmt's verbs, the *Error's fields and URL, and what slog's
-// handlers log of it.
-func assertErrorClean(t *testing.T, err error, more ...string) *Error {
+// is none, and checks that no rendering of err shows one of testSecrets: its
+// text, fmt's verbs, the *Error's fields and URL, and what slog's handlers log
+// of it.
+func assertErrorClean(t *testing.T, err error) *Error {
 	t.Helper()
 	apiErr := apiError(t, err)
 	var out bytes.Buffer
+	out.WriteString(err.Error() + "\n")
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		fmt.Fprintf(&out, verb+"\n", err)
 	}
 	fmt.Fprintf(&out, "%+v\n%#v\n%s\n", *apiErr, *apiErr, apiErr.URL)
 	slog.New(slog.NewJSONHandler(&out, nil)).Error("failed", "err", err)
 	slog.New(slog.NewTextHandler(&out, nil)).Error("failed", "err", err)
-	assertNoSecrets(t, "the error", out.String(), append(slices.Clone(testSecrets), more...)...)
+	assertNoSecrets(t, "the error", out.String(), testSecrets...)
 	return apiErr
 }
 

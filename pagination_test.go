@@ -462,6 +462,16 @@ func TestPaginationConcurrentStopsAtEmptyPage(t *testing.T) {
 	assert.LessOrEqual(t, requests.Load(), int64(1+8), "page 1, then at most one round of 8 pages in flight")
 }
 
+// ---- the concurrent walk (WithPageConcurrency) ------------------------------
+
+// withConcurrency is a copy of c whose All… iterators fetch k pages at once,
+// as WithPageConcurrency(k) makes it.
+func withConcurrency(c *Client, k int) *Client {
+	c2 := *c
+	c2.concurrency = k
+	return &c2
+}
+
 // inFlightTracker counts the client's requests in flight: from RoundTrip to the
 // close of the response body.
 type inFlightTracker struct {
@@ -724,9 +734,9 @@ func TestPaginationConcurrentStartPage(t *testing.T) {
 	assertNoGoroutineLeft(t, tr)
 }
 
-// TestPaginationConcurrentEarlyBreak: breaking the loop stops the walk: no page is
-// asked for beyond those the concurrency bound allows, and no goroutine is
-// left behind.
+// TestPaginationConcurrentEarlyBreak: breaking the loop stops the walk: no
+// page is asked for beyond those the concurrency bound allows, and no
+// goroutine is left behind.
 func TestPaginationConcurrentEarlyBreak(t *testing.T) {
 	t.Parallel()
 	const k = 4
@@ -764,8 +774,8 @@ func TestPaginationConcurrentEarlyBreak(t *testing.T) {
 	}
 }
 
-// TestPaginationConcurrentContextCanceled: the end of the context mid-walk ends it
-// with exactly one error, a context error, and leaves no goroutine.
+// TestPaginationConcurrentContextCanceled: the end of the context mid-walk
+// ends it with exactly one error, a context error, and leaves no goroutine.
 func TestPaginationConcurrentContextCanceled(t *testing.T) {
 	t.Parallel()
 	t.Run("pages ahead already fetched", func(t *testing.T) {
@@ -822,8 +832,8 @@ func TestPaginationConcurrentContextCanceled(t *testing.T) {
 	})
 }
 
-// TestPaginationConcurrentErrorOnPage3: pages 1 and 2 are yielded, then exactly
-// one error, and nothing after it.
+// TestPaginationConcurrentErrorOnPage3: pages 1 and 2 are yielded, then
+// exactly one error, and nothing after it.
 func TestPaginationConcurrentErrorOnPage3(t *testing.T) {
 	t.Parallel()
 	p := &pageServer{total: 1000, failPage: 3, delay: time.Millisecond}
@@ -855,8 +865,8 @@ func TestPaginationConcurrentRunnersAdded(t *testing.T) {
 	assertNoGoroutineLeft(t, tr)
 }
 
-// TestPaginationConcurrentNextZeroEndsWalk: a page without a next link ends the
-// walk, though page 1's total promised more.
+// TestPaginationConcurrentNextZeroEndsWalk: a page without a next link ends
+// the walk, though page 1's total promised more.
 func TestPaginationConcurrentNextZeroEndsWalk(t *testing.T) {
 	t.Parallel()
 	p := &pageServer{total: 1000, stopAt: 5, delay: time.Millisecond}
@@ -867,12 +877,4 @@ func TestPaginationConcurrentNextZeroEndsWalk(t *testing.T) {
 	assertNoGoroutineLeft(t, tr)
 	pages, _ := p.requested()
 	assert.LessOrEqual(t, slices.Max(pages), 5+3, "no page beyond those in flight: %v", pages)
-}
-
-// withConcurrency is a copy of c whose All… iterators fetch k pages at once,
-// as WithPageConcurrency(k) makes it.
-func withConcurrency(c *Client, k int) *Client {
-	c2 := *c
-	c2.concurrency = k
-	return &c2
 }

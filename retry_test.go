@@ -17,6 +17,79 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// sequence answers the n-th request (0-based) with steps[n], and the
+// requests after the last step with the last step.
+func sequence(steps ...http.HandlerFunc) http.HandlerFunc {
+	var n atomic.Int64
+	return func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1) - 1)
+		steps[min(i, len(steps)-1)](w, r)
+	}
+}
+
+// hangUp closes the connection without an answer: the client gets a
+// transport error, with no response.
+func hangUp(t *testing.T) http.HandlerFunc {
+	t.Helper()
+	return func(w http.ResponseWriter, r *http.Request) {
+		if conn, _ := hijack(t, w); conn != nil {
+			conn.Close()
+		}
+	}
+}
+
+// secondaryLimit is a 403 secondary rate limit, with Retry-After when
+// retryAfter is not "".
+func secondaryLimit(t *testing.T, retryAfter string) http.HandlerFunc {
+	t.Helper()
+	body := string(fixture(t, "error_secondary_rate_limit.json"))
+	if retryAfter == "" {
+		return respondBody(http.StatusForbidden, body, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4000")
+	}
+	return respondBody(http.StatusForbidden, body, "Retry-After", retryAfter, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4000")
+}
+
+// primaryLimit is a 403 primary rate limit resetting at reset.
+func primaryLimit(t *testing.T, reset time.Time) http.HandlerFunc {
+	t.Helper()
+	return respondBody(http.StatusForbidden, string(fixture(t, "error_rate_limit.json")),
+		"X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Used", "5000",
+		"X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10), "X-RateLimit-Resource", "core")
+}
+
+// backoffCeiling is d of the jitter for attempt n:
+// min(BaseDelay·2^(n-1), MaxDelay), computed without overflow.
+func backoffCeiling(p RetryPolicy, n int) time.Duration {
+	d := new(big.Int).Lsh(big.NewInt(int64(p.BaseDelay)), uint(n-1))
+	if d.Cmp(big.NewInt(int64(p.MaxDelay))) >= 0 {
+		return p.MaxDelay
+	}
+	return time.Duration(d.Int64())
+}
+
+// backoffOf calls p.backoff, failing the test if it panics.
+func backoffOf(t *testing.T, p RetryPolicy, n int, err error, now time.Time) (time.Duration, bool) {
+	t.Helper()
+	defer func() {
+		if v := recover(); v != nil {
+			t.Fatalf("%+v: backoff(%d, %v) panics: %v", p, n, err, v)
+		}
+	}()
+	return p.backoff(n, err, now)
+}
+
+// assertJitter checks that waits[i] is a backoff for attempt i+1 of p:
+// in [d/2, d].
+func assertJitter(t *testing.T, p RetryPolicy, waits []time.Duration) {
+	t.Helper()
+	p = p.withDefaults()
+	for i, w := range waits {
+		d := backoffCeiling(p, i+1)
+		assert.GreaterOrEqual(t, w, d/2, "wait after attempt %d", i+1)
+		assert.LessOrEqual(t, w, d, "wait after attempt %d", i+1)
+	}
+}
+
 // Issue 11, item 5: a refused GitHub App token exchange (401) is final: with
 // WithRetry the exchange is made once, not once per attempt.
 func TestRetryRefusedExchangeIsFinal(t *testing.T) {
@@ -77,82 +150,6 @@ func TestRetryAttemptsInTheError(t *testing.T) {
 	assert.Len(t, rec.all(), 1)
 	assert.Zero(t, apiError(t, err).Attempts, "sent once: no count")
 	assert.NotContains(t, err.Error(), "attempts")
-}
-
-// sequence answers the n-th request (0-based) with steps[n], and the
-// requests after the last step with the last step.
-func sequence(steps ...http.HandlerFunc) http.HandlerFunc {
-	var n atomic.Int64
-	return func(w http.ResponseWriter, r *http.Request) {
-		i := int(n.Add(1) - 1)
-		steps[min(i, len(steps)-1)](w, r)
-	}
-}
-
-// hangUp closes the connection without an answer: the client gets a
-// transport error, with no response.
-func hangUp(t *testing.T) http.HandlerFunc {
-	t.Helper()
-	return func(w http.ResponseWriter, r *http.Request) {
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			t.Errorf("hijack: %v", err)
-			return
-		}
-		conn.Close()
-	}
-}
-
-// secondaryLimit is a 403 secondary rate limit, with Retry-After when
-// retryAfter is not "".
-func secondaryLimit(t *testing.T, retryAfter string) http.HandlerFunc {
-	t.Helper()
-	body := string(fixture(t, "error_secondary_rate_limit.json"))
-	if retryAfter == "" {
-		return respondBody(http.StatusForbidden, body, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4000")
-	}
-	return respondBody(http.StatusForbidden, body, "Retry-After", retryAfter, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4000")
-}
-
-// primaryLimit is a 403 primary rate limit resetting at reset.
-func primaryLimit(t *testing.T, reset time.Time) http.HandlerFunc {
-	t.Helper()
-	return respondBody(http.StatusForbidden, string(fixture(t, "error_rate_limit.json")),
-		"X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Used", "5000",
-		"X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10), "X-RateLimit-Resource", "core")
-}
-
-// backoffCeiling is d of the jitter for attempt n:
-// min(BaseDelay·2^(n-1), MaxDelay), computed without overflow.
-func backoffCeiling(p RetryPolicy, n int) time.Duration {
-	d := new(big.Int).Lsh(big.NewInt(int64(p.BaseDelay)), uint(n-1))
-	if d.Cmp(big.NewInt(int64(p.MaxDelay))) >= 0 {
-		return p.MaxDelay
-	}
-	return time.Duration(d.Int64())
-}
-
-// backoffOf calls p.backoff, failing the test if it panics.
-func backoffOf(t *testing.T, p RetryPolicy, n int, err error, now time.Time) (time.Duration, bool) {
-	t.Helper()
-	defer func() {
-		if v := recover(); v != nil {
-			t.Fatalf("%+v: backoff(%d, %v) panics: %v", p, n, err, v)
-		}
-	}()
-	return p.backoff(n, err, now)
-}
-
-// assertJitter checks that waits[i] is a backoff for attempt i+1 of p:
-// in [d/2, d].
-func assertJitter(t *testing.T, p RetryPolicy, waits []time.Duration) {
-	t.Helper()
-	p = p.withDefaults()
-	for i, w := range waits {
-		d := backoffCeiling(p, i+1)
-		assert.GreaterOrEqual(t, w, d/2, "wait after attempt %d", i+1)
-		assert.LessOrEqual(t, w, d, "wait after attempt %d", i+1)
-	}
 }
 
 func TestRetryNothingWithoutTheOption(t *testing.T) {

@@ -2,6 +2,7 @@ package runners
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -11,56 +12,46 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestRunnerDeprecation checks GetRunnerDeprecation at each
-// scope: the request (method, escaped path, headers, no body) and the decoded
-// model, with dates, with null dates and with dates left out (GitHub has been
-// seen to leave registration_deprecates_at out).
+// GetRunnerDeprecation at each scope: the request (method, escaped path,
+// headers, no body) and the decoded model, with dates, with null dates and
+// with dates left out (GitHub has been seen to leave
+// registration_deprecates_at out).
 func TestRunnerDeprecation(t *testing.T) {
 	t.Parallel()
 	registration := time.Date(2026, 3, 17, 0, 0, 0, 0, time.UTC)
 	runtime := time.Date(2026, 4, 16, 15, 30, 0, 0, time.UTC) // 08:30 at -07:00 in the fixture
-	cases := []struct {
-		name             string
-		version, escaped string
-		edit             func([]byte) []byte // applied to runner_deprecation.json, when set
-		wantRegistration *time.Time
-		wantRuntime      *time.Time
-	}{
-		{"dates", "2.329.0", "2.329.0", nil, &registration, &runtime},
-		{"null dates", "2.329.0", "2.329.0", func(b []byte) []byte {
-			b = bytes.Replace(b, []byte(`"2026-03-17T00:00:00Z"`), []byte("null"), 1)
-			return bytes.Replace(b, []byte(`"2026-04-16T08:30:00-07:00"`), []byte("null"), 1)
-		}, nil, nil},
-		{"registration date left out", "2.329.0", "2.329.0", func(b []byte) []byte {
-			return bytes.Replace(b, []byte(`"registration_deprecates_at": "2026-03-17T00:00:00Z",`), nil, 1)
-		}, nil, &runtime},
-		{"escaped version", "2.329.0/x y?#%", "2.329.0%2Fx%20y%3F%23%25", nil, &registration, &runtime},
+	get := func(version string) func(ctx context.Context, s Scope) (any, error) {
+		return func(ctx context.Context, s Scope) (any, error) { return s.GetRunnerDeprecation(ctx, version) }
 	}
-	for _, sc := range runnerScopes {
-		for _, tc := range cases {
-			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
-				t.Parallel()
-				body := fixture(t, "runner_deprecation.json")
-				if tc.edit != nil {
-					edited := tc.edit(body)
-					require.NotEqual(t, body, edited, "the fixture edit applies")
-					body = edited
-				}
-				c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-					w.Header().Set("Content-Type", "application/json; charset=utf-8")
-					w.Write(body)
-				})
-				d, err := sc.build(c).GetRunnerDeprecation(t.Context(), tc.version)
-				require.NoError(t, err)
-				assertOpRequest(t, rec, http.MethodGet, sc.prefix+"/actions/runners/deprecations/"+tc.escaped, "", "")
-
-				require.NotNil(t, d)
-				assert.Equal(t, "2.329.0", d.RunnerVersion, "RunnerVersion")
-				assertTimePtr(t, tc.wantRegistration, d.RegistrationDeprecatesAt, "RegistrationDeprecatesAt")
-				assertTimePtr(t, tc.wantRuntime, d.RuntimeDeprecatesAt, "RuntimeDeprecatesAt")
-			})
+	check := func(wantRegistration, wantRuntime *time.Time) func(t *testing.T, _ testScope, got any) {
+		return func(t *testing.T, _ testScope, got any) {
+			t.Helper()
+			d := got.(*RunnerDeprecation)
+			require.NotNil(t, d)
+			assert.Equal(t, "2.329.0", d.RunnerVersion, "RunnerVersion")
+			assertTimePtr(t, wantRegistration, d.RegistrationDeprecatesAt, "RegistrationDeprecatesAt")
+			assertTimePtr(t, wantRuntime, d.RuntimeDeprecatesAt, "RuntimeDeprecatesAt")
 		}
 	}
+	fixtureName, path := fixed("runner_deprecation.json"), fixed("/actions/runners/deprecations/2.329.0")
+	runOpCases(t, runnerScopes, []opCase[Scope]{
+		{name: "dates", status: http.StatusOK, fixture: fixtureName, method: http.MethodGet,
+			call: get("2.329.0"), path: path, check: check(&registration, &runtime)},
+		{name: "null dates", status: http.StatusOK, fixture: fixtureName, method: http.MethodGet,
+			edit: func(b []byte) []byte {
+				b = bytes.Replace(b, []byte(`"2026-03-17T00:00:00Z"`), []byte("null"), 1)
+				return bytes.Replace(b, []byte(`"2026-04-16T08:30:00-07:00"`), []byte("null"), 1)
+			},
+			call: get("2.329.0"), path: path, check: check(nil, nil)},
+		{name: "registration date left out", status: http.StatusOK, fixture: fixtureName, method: http.MethodGet,
+			edit: func(b []byte) []byte {
+				return bytes.Replace(b, []byte(`"registration_deprecates_at": "2026-03-17T00:00:00Z",`), nil, 1)
+			},
+			call: get("2.329.0"), path: path, check: check(nil, &runtime)},
+		{name: "escaped version", status: http.StatusOK, fixture: fixtureName, method: http.MethodGet,
+			call: get("2.329.0/x y?#%"), path: fixed("/actions/runners/deprecations/2.329.0%2Fx%20y%3F%23%25"),
+			check: check(&registration, &runtime)},
+	})
 }
 
 func assertTimePtr(t *testing.T, want, got *time.Time, what string) {
