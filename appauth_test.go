@@ -9,7 +9,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -20,7 +19,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,322 +29,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const (
-	testAppID          = 1234
-	testInstallationID = 42
-	testExchangePath   = "/app/installations/42/access_tokens"
-	testRunnerPath     = "/orgs/o/actions/runners/1"
-)
-
-// appTestKey is the app's RSA key, generated once per test binary.
-var appTestKey = sync.OnceValue(func() *rsa.PrivateKey {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return key
-})
-
-// pkcs1PEM encodes key as GitHub hands it out: "RSA PRIVATE KEY" (PKCS #1).
-func pkcs1PEM(key *rsa.PrivateKey) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-}
-
-// pkcs8PEM encodes any key as "PRIVATE KEY" (PKCS #8).
-func pkcs8PEM(t *testing.T, key any) []byte {
-	t.Helper()
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	require.NoError(t, err)
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-}
-
-// keySecrets returns what must never be printed: every base64 line of the
-// key's PEM encodings and the private numbers.
-func keySecrets(t *testing.T, key *rsa.PrivateKey) []string {
-	t.Helper()
-	var secrets []string
-	for _, p := range [][]byte{pkcs1PEM(key), pkcs8PEM(t, key)} {
-		secrets = append(secrets, pemBodyLines(p)...)
-	}
-	return append(secrets, key.D.String(), key.Primes[0].String(), key.Primes[1].String())
-}
-
-// pemBodyLines returns the base64 lines of PEM data.
-func pemBodyLines(p []byte) []string {
-	var lines []string
-	for _, l := range strings.Split(string(p), "\n") {
-		if len(l) >= 16 && !strings.HasPrefix(l, "-----") && !strings.Contains(l, ":") {
-			lines = append(lines, l)
-		}
-	}
-	return lines
-}
-
-// assertNoSecrets fails the test if s contains any of secrets.
-func assertNoSecrets(t *testing.T, s string, secrets ...string) {
-	t.Helper()
-	for _, secret := range secrets {
-		if secret != "" && strings.Contains(s, secret) {
-			t.Errorf("output leaks a secret %.12q...: %s", secret, s)
-		}
-	}
-}
-
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock { return &testClock{now: time.Now().Truncate(time.Second)} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// Sleep moves the clock d ahead at once, as if d had passed.
-func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
-	c.Advance(d)
-	return ctx.Err()
-}
-
-// appRequest is one request the fake GitHub received.
-type appRequest struct {
-	Method string
-	URL    string // scheme://host/path, as the client sent it
-	Path   string
-	Header http.Header
-}
-
-// appServer is a fake GitHub for app authentication: it checks the app JWT
-// on POST {prefix}/app/installations/42/access_tokens, issues installation
-// tokens ghs_... that expire ttl after now(), and answers GET
-// {prefix}/orgs/o/actions/runners/1 with testdata/get_runner.json.
-type appServer struct {
-	t       *testing.T
-	prefix  string // "" or "/api/v3"
-	pub     *rsa.PublicKey
-	now     func() time.Time
-	ttl     time.Duration
-	delay   time.Duration               // an exchange takes this long
-	reply   func(w http.ResponseWriter) // when set, answers exchanges instead of issuing a token
-	runner  []byte                      // the runner fixture
-	redirTo string                      // when set, runner requests are redirected to this origin
-	srv     *httptest.Server            // nil when only the handler is used
-
-	nExch atomic.Int64 // exchanges with a valid JWT
-
-	mu     sync.Mutex   // guards what follows
-	reqs   []appRequest // every request, in order
-	jwts   []string     // the valid JWTs of the exchanges
-	issued []string     // the installation tokens issued
-}
-
-// newAppServer starts a fake GitHub; configure modifies it before it starts.
-func newAppServer(t *testing.T, configure ...func(*appServer)) *appServer {
-	t.Helper()
-	s := newAppHandler(t, configure...)
-	s.srv = httptest.NewServer(s)
-	t.Cleanup(s.srv.Close)
-	return s
-}
-
-// newAppHandler is newAppServer without a socket, for a client whose
-// transport calls ServeHTTP.
-func newAppHandler(t *testing.T, configure ...func(*appServer)) *appServer {
-	t.Helper()
-	s := &appServer{t: t, pub: &appTestKey().PublicKey, now: time.Now, ttl: time.Hour, runner: fixture(t, "get_runner.json")}
-	for _, f := range configure {
-		f(s)
-	}
-	return s
-}
-
-// baseURL is what the client is given.
-func (s *appServer) baseURL() string { return s.srv.URL + s.prefix }
-
-func (s *appServer) requests() []appRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]appRequest(nil), s.reqs...)
-}
-
-// exchangeRequests and runnerRequests split the requests received.
-func (s *appServer) exchangeRequests() []appRequest { return s.filter("/app/installations/") }
-func (s *appServer) runnerRequests() []appRequest   { return s.filter("/actions/runners/") }
-
-func (s *appServer) filter(part string) []appRequest {
-	var out []appRequest
-	for _, r := range s.requests() {
-		if strings.Contains(r.Path, part) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func (s *appServer) issuedTokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.issued...)
-}
-
-func (s *appServer) receivedJWTs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.jwts...)
-}
-
-func (s *appServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	u := *r.URL
-	if u.Host == "" {
-		u.Scheme, u.Host = "http", r.Host
-	}
-	s.mu.Lock()
-	s.reqs = append(s.reqs, appRequest{Method: r.Method, URL: u.Scheme + "://" + u.Host + u.EscapedPath(), Path: u.EscapedPath(), Header: r.Header.Clone()})
-	s.mu.Unlock()
-
-	switch path := r.URL.EscapedPath(); {
-	case strings.Contains(path, "/app/installations/"):
-		if r.Method != http.MethodPost || path != s.prefix+testExchangePath {
-			s.t.Errorf("exchange: %s %s, want POST %s", r.Method, path, s.prefix+testExchangePath)
-			writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
-			return
-		}
-		jwt, err := checkAppJWT(r.Header.Get("Authorization"), s.pub, strconv.Itoa(testAppID), s.now())
-		if err != nil {
-			s.t.Errorf("exchange: %v", err)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "A JSON web token could not be decoded"})
-			return
-		}
-		n := s.nExch.Add(1)
-		s.mu.Lock()
-		s.jwts = append(s.jwts, jwt)
-		s.mu.Unlock()
-		time.Sleep(s.delay)
-		if s.reply != nil {
-			s.reply(w)
-			return
-		}
-		tok := fmt.Sprintf("ghs_installation%02dSECRETtoken", n)
-		s.mu.Lock()
-		s.issued = append(s.issued, tok)
-		s.mu.Unlock()
-		writeJSON(w, http.StatusCreated, map[string]any{
-			"token":                tok,
-			"expires_at":           s.now().Add(s.ttl).UTC().Format(time.RFC3339),
-			"permissions":          map[string]string{"organization_self_hosted_runners": "write"},
-			"repository_selection": "all",
-		})
-	case r.Method == http.MethodGet && path == s.prefix+testRunnerPath:
-		if s.redirTo != "" {
-			http.Redirect(w, r, s.redirTo+path, http.StatusTemporaryRedirect)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(s.runner)
-	default:
-		s.t.Errorf("unexpected request %s %s", r.Method, path)
-		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
-	}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-// checkAppJWT checks an exchange's Authorization header the way GitHub does:
-// an RS256 JWT signed by pub, issued by issuer (an App ID, which must come
-// as a JSON number, or a Client ID, as a JSON string) at least 50 seconds
-// before now (clock drift), expiring after now and at most 10 minutes after
-// it was issued. It returns the JWT.
-func checkAppJWT(auth string, pub *rsa.PublicKey, issuer string, now time.Time) (string, error) {
-	jwt, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok {
-		return "", errors.New("the Authorization header is not a bearer token")
-	}
-	parts := strings.Split(jwt, ".")
-	if len(parts) != 3 {
-		return "", fmt.Errorf("the bearer token has %d parts, want a JWT's 3", len(parts))
-	}
-	var raw [3][]byte
-	for i, p := range parts {
-		b, err := base64.RawURLEncoding.DecodeString(p)
-		if err != nil {
-			return "", fmt.Errorf("JWT part %d is not unpadded base64url: %v", i, err)
-		}
-		raw[i] = b
-	}
-	var header map[string]any
-	if err := json.Unmarshal(raw[0], &header); err != nil {
-		return "", fmt.Errorf("JWT header: %v", err)
-	}
-	if want := map[string]any{"alg": "RS256", "typ": "JWT"}; fmt.Sprint(header) != fmt.Sprint(want) {
-		return "", fmt.Errorf("JWT header %v, want %v", header, want)
-	}
-	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], raw[2]); err != nil {
-		return "", fmt.Errorf("JWT signature: %v", err)
-	}
-	var claims struct {
-		Iss json.RawMessage `json:"iss"` // as sent: a number or a string
-		Iat int64           `json:"iat"`
-		Exp int64           `json:"exp"`
-	}
-	if err := json.Unmarshal(raw[1], &claims); err != nil {
-		return "", fmt.Errorf("JWT claims: %v", err)
-	}
-	wantIss := issuer
-	if !isDecimal(issuer) {
-		quoted, _ := json.Marshal(issuer)
-		wantIss = string(quoted)
-	}
-	n := now.Unix()
-	switch {
-	case string(claims.Iss) != wantIss:
-		return "", fmt.Errorf("iss %s, want %s", claims.Iss, wantIss)
-	case claims.Iat > n-50:
-		return "", fmt.Errorf("iat is %ds before now, want at least 50s (clock drift)", n-claims.Iat)
-	case claims.Iat < n-120:
-		return "", fmt.Errorf("iat is %ds before now, want about 60s", n-claims.Iat)
-	case claims.Exp-claims.Iat > 600:
-		return "", fmt.Errorf("exp is %ds after iat, want at most 10 minutes", claims.Exp-claims.Iat)
-	case claims.Exp <= n:
-		return "", fmt.Errorf("exp is %ds before now: expired", n-claims.Exp)
-	}
-	return jwt, nil
-}
-
-// newAppClient returns a client for s authenticating with auth.
-func newAppClient(t *testing.T, s *appServer, auth Option, opts ...Option) *Client {
-	t.Helper()
-	c, err := NewClient(append([]Option{WithBaseURL(s.baseURL()), auth}, opts...)...)
-	require.NoError(t, err)
-	return c
-}
-
 // clientApp returns the client's first GitHub App.
 func clientApp(t *testing.T, c *Client) *app {
 	t.Helper()
 	p, ok := c.auth.(*appPool)
 	require.True(t, ok, "authenticator is %T, want *appPool", c.auth)
 	return p.apps[0]
-}
-
-// getRunner gets runner 1 of org o, the request every test makes.
-func getRunner(t *testing.T, c *Client) (*Runner, error) {
-	t.Helper()
-	return c.Org("o").GetRunner(t.Context(), 1)
 }
 
 func TestAppInstallation_ExchangesJWTForInstallationToken(t *testing.T) {
@@ -538,8 +226,8 @@ func TestAppInstallation_BadKeysAndIDs(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, c)
 			assert.ErrorIs(t, err, ErrInvalidArgument)
-			assertNoSecrets(t, err.Error(), secrets...)
-			assertNoSecrets(t, fmt.Sprintf("%+v %#v", err, err), secrets...)
+			assertNoSecrets(t, "the error", err.Error(), secrets...)
+			assertNoSecrets(t, "the error printed", fmt.Sprintf("%+v %#v", err, err), secrets...)
 		})
 	}
 }
@@ -592,10 +280,6 @@ func TestAppInstallation_BaseURLs(t *testing.T) {
 		})
 	}
 }
-
-type roundTripperFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // failingSigner is an RSA key in a KMS that is down.
 type failingSigner struct{ pub *rsa.PublicKey }
@@ -685,7 +369,7 @@ func TestAppInstallation_FailedExchange(t *testing.T) {
 					secrets = append(secrets, jwt, strings.Split(jwt, ".")[2])
 				}
 				for _, s := range []string{err.Error(), fmt.Sprintf("%v|%+v|%#v|%s", err, err, appErr, appErr)} {
-					assertNoSecrets(t, s, secrets...)
+					assertNoSecrets(t, "the error", s, secrets...)
 				}
 			}
 		})
@@ -713,7 +397,7 @@ func TestAppInstallation_NeverPrintsSecrets(t *testing.T) {
 	slog.New(slog.NewTextHandler(&out, nil)).Info("client", "client", c, "app", clientApp(t, c), "installation", clientApp(t, c).fixed)
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("client", "client", c, "app", clientApp(t, c), "installation", clientApp(t, c).fixed)
 	assert.Contains(t, out.String(), "Authenticated: true")
-	assertNoSecrets(t, out.String(), secrets...)
+	assertNoSecrets(t, "the client printed and logged", out.String(), secrets...)
 }
 
 func TestAppInstallation_TokenStaysOnTheClientsOrigin(t *testing.T) {
@@ -745,7 +429,7 @@ func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
 	srv := newAppServer(t, func(s *appServer) { s.delay = time.Second })
 	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey())))
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 	defer cancel()
 	_, err := c.Org("o").GetRunner(ctx, 1)
 	// The exchange itself failed on the caller's deadline. (Had it run on to
@@ -758,7 +442,7 @@ func TestAppInstallation_ExchangeHonoursTheCallersContext(t *testing.T) {
 
 	// Another caller, with time to wait, makes its own exchange (nothing
 	// was cached from the abandoned one) and uses the token it got.
-	_, err = c.Org("o").GetRunner(context.Background(), 1)
+	_, err = c.Org("o").GetRunner(t.Context(), 1)
 	require.NoError(t, err)
 	issued, runs := srv.issuedTokens(), srv.runnerRequests()
 	require.NotEmpty(t, issued)
@@ -789,7 +473,7 @@ func TestAppInstallation_ExchangeRedirectKeepsTheJWTHome(t *testing.T) {
 				var seen []*http.Request
 				rt := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
 					mu.Lock()
-					seen = append(seen, r.Clone(context.Background()))
+					seen = append(seen, r.Clone(r.Context()))
 					mu.Unlock()
 					resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: r}
 					switch {
@@ -797,7 +481,7 @@ func TestAppInstallation_ExchangeRedirectKeepsTheJWTHome(t *testing.T) {
 						resp.StatusCode = status
 						resp.Header.Set("Location", location)
 					case strings.HasSuffix(r.URL.Path, testExchangePath): // the other origin hands out a token
-						tok, _ := json.Marshal(map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour)})
+						tok, _ := json.Marshal(map[string]any{"token": testInstToken, "expires_at": time.Now().Add(time.Hour)})
 						resp.StatusCode, resp.Body = http.StatusCreated, io.NopCloser(bytes.NewReader(tok))
 					default:
 						resp.Body = io.NopCloser(bytes.NewReader(fixture(t, "get_runner.json")))

@@ -1,7 +1,6 @@
 package runners
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -108,7 +107,7 @@ type cliCapture struct {
 
 func (c *cliCapture) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.mu.Lock()
-	c.reqs = append(c.reqs, req.Clone(context.Background()))
+	c.reqs = append(c.reqs, req.Clone(req.Context()))
 	c.mu.Unlock()
 	if req.Body != nil {
 		req.Body.Close()
@@ -153,7 +152,7 @@ func TestClientAPIVersionRemote(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, fmt.Sprint(c), fmt.Sprintf("APIVersion: %q", tc.want), "the client's fmt output")
 
-			_, err = c.Org("octo-org").ListRunners(context.Background(), nil)
+			_, err = c.Org("octo-org").ListRunners(t.Context(), nil)
 			require.NoError(t, err)
 			req := capture.only(t)
 			assert.Equal(t, tc.wantURL, req.URL.String())
@@ -192,7 +191,7 @@ func TestClientHeadersOnLoopback(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"), tc.opts...)
-			r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+			r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 			require.NoError(t, err)
 			assert.Equal(t, int64(23), r.ID)
 			got := rec.only(t)
@@ -220,7 +219,7 @@ func TestClientLoopbackPrefix(t *testing.T) {
 	c, err := NewClient(WithBaseURL(srv.URL + "/some/prefix"))
 	require.NoError(t, err)
 	assert.Equal(t, srv.URL+"/some/prefix/", c.BaseURL())
-	_, err = c.Repo("octo-org", "octo-repo").GetRunner(context.Background(), 23)
+	_, err = c.Repo("octo-org", "octo-repo").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	mu.Lock()
 	defer mu.Unlock()
@@ -306,9 +305,9 @@ func TestClientWithHTTPClientCopies(t *testing.T) {
 	assert.Same(t, jar, hc.Jar.(*cookiejar.Jar), "Jar")
 	assert.Equal(t, reflect.ValueOf(before.CheckRedirect).Pointer(), reflect.ValueOf(hc.CheckRedirect).Pointer(), "CheckRedirect")
 
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
-	_, err = c.Repo("old", "octo-repo").GetRunner(context.Background(), 23)
+	_, err = c.Repo("old", "octo-repo").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	assert.Equal(t, int32(3), rt.n.Load(), "every request goes through the caller's transport")
 	assert.Equal(t, int32(1), redirects.Load(), "the caller's redirect policy is used")
@@ -322,33 +321,9 @@ func TestClientWithHTTPClientCopies(t *testing.T) {
 
 	// A change to the caller's client after NewClient does not reach the client: it holds a copy.
 	hc.Transport = cliFailingRT{}
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.NoError(t, err)
 	assert.Equal(t, int32(4), rt.n.Load())
-}
-
-// cliCountingTS is an oauth2.TokenSource that counts the tokens asked of it.
-type cliCountingTS struct {
-	n        atomic.Int32
-	token    string
-	expired  bool
-	expiryIn time.Duration // when set, tokens expire this long from now
-	err      error
-}
-
-func (s *cliCountingTS) Token() (*oauth2.Token, error) {
-	s.n.Add(1)
-	if s.err != nil {
-		return nil, s.err
-	}
-	tok := &oauth2.Token{AccessToken: s.token, TokenType: "Bearer"}
-	if s.expired {
-		tok.Expiry = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	if s.expiryIn != 0 {
-		tok.Expiry = time.Now().Add(s.expiryIn)
-	}
-	return tok, nil
 }
 
 // WithTokenRefreshMargin renews a source's token that long before it expires.
@@ -364,12 +339,12 @@ func TestClientTokenRefreshMargin(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ts := &cliCountingTS{token: "short-lived", expiryIn: 5 * time.Minute}
+			ts := &countingTokenSource{token: "short-lived", expiryIn: 5 * time.Minute}
 			c, _ := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"))
 			c, err := NewClient(append([]Option{WithBaseURL(c.BaseURL()), WithTokenSource(ts)}, tc.opts...)...)
 			require.NoError(t, err)
 			for range 3 {
-				_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+				_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tc.wantCalls, ts.n.Load())
@@ -394,7 +369,7 @@ func TestClientWithTokenSource(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ts := &cliCountingTS{token: "from-the-source", expired: tc.expired}
+			ts := &countingTokenSource{token: "from-the-source", expired: tc.expired}
 			var mu sync.Mutex
 			var auths []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -408,7 +383,7 @@ func TestClientWithTokenSource(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, fmt.Sprint(c), "Authenticated: true")
 			for range 2 {
-				_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+				_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tc.wantCalls, ts.n.Load(), "token source calls")
@@ -421,16 +396,15 @@ func TestClientWithTokenSource(t *testing.T) {
 
 func TestClientTokenSourceError(t *testing.T) {
 	t.Parallel()
-	ts := &cliCountingTS{err: errors.New("the vault is sealed")}
+	ts := &countingTokenSource{err: errors.New("the vault is sealed")}
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	t.Cleanup(srv.Close)
 	c, err := NewClient(WithBaseURL(srv.URL), WithTokenSource(ts))
 	require.NoError(t, err)
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.Error(t, err)
-	var apiErr *Error
-	require.True(t, errors.As(err, &apiErr))
+	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode)
 	assert.Equal(t, http.MethodGet, apiErr.Method)
 	assert.Contains(t, err.Error(), "the vault is sealed")
@@ -440,224 +414,17 @@ func TestClientTokenSourceError(t *testing.T) {
 
 func TestClientNoAuthorizationWithoutAuthOption(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var got []http.Header
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		got = append(got, r.Header.Clone())
-		mu.Unlock()
-		respond(t, http.StatusOK, "list_runners.json")(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := NewClient(WithBaseURL(srv.URL))
+	srv, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
+	c, err := NewClient(WithBaseURL(srv.BaseURL()))
 	require.NoError(t, err)
 	assert.Contains(t, fmt.Sprint(c), "Authenticated: false")
-	list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+	list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 	require.NoError(t, err)
 	assert.Len(t, list.Runners, 2)
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, got, 1)
-	_, present := got[0]["Authorization"]
-	assert.False(t, present, "no Authorization header: %v", got[0])
-	assert.Equal(t, "application/vnd.github+json", got[0].Get("Accept"))
-}
-
-func TestClientSameHostRedirectKeepsAuthorization(t *testing.T) {
-	t.Parallel()
-	c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/repos/old/") {
-			http.Redirect(w, r, strings.Replace(r.URL.Path, "/repos/old/", "/repos/new/", 1), http.StatusMovedPermanently)
-			return
-		}
-		respond(t, http.StatusOK, "get_runner.json")(w, r)
-	})
-	r, err := c.Repo("old", "octo-repo").GetRunner(context.Background(), 23)
-	require.NoError(t, err)
-	assert.Equal(t, int64(23), r.ID)
-	assert.Equal(t, "MBP", r.Name)
-	reqs := rec.all()
-	require.Len(t, reqs, 2)
-	assert.Equal(t, "/repos/old/octo-repo/actions/runners/23", reqs[0].Path)
-	assert.Equal(t, "/repos/new/octo-repo/actions/runners/23", reqs[1].Path)
-	for i, got := range reqs {
-		assert.Equal(t, "Bearer "+testToken, got.Header.Get("Authorization"), "request %d", i)
-		assert.Equal(t, "2022-11-28", got.Header.Get("X-GitHub-Api-Version"), "request %d", i)
-	}
-}
-
-func TestClientCrossHostRedirectDropsAuthorization(t *testing.T) {
-	t.Parallel()
-	var mu sync.Mutex
-	var other []http.Header
-	otherSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		other = append(other, r.Header.Clone())
-		mu.Unlock()
-		respond(t, http.StatusOK, "get_runner.json")(w, r)
-	}))
-	t.Cleanup(otherSrv.Close)
-	c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, otherSrv.URL+r.URL.Path, http.StatusFound)
-	})
-	require.NotEqual(t, otherSrv.URL+"/", c.BaseURL())
-
-	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
-	require.NoError(t, err)
-	assert.Equal(t, int64(23), r.ID)
-	first := rec.only(t)
-	assert.Equal(t, "Bearer "+testToken, first.Header.Get("Authorization"), "the client's own host gets the token")
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, other, 1, "the redirect was followed")
-	_, present := other[0]["Authorization"]
-	assert.False(t, present, "another host never gets the token: %v", other[0])
-	for k, vs := range other[0] {
-		for _, v := range vs {
-			assert.NotContains(t, v, testToken, "header %s", k)
-		}
-	}
-}
-
-// cliScopeKind names the concrete service behind a Scope.
-func cliScopeKind(s Scope) string {
-	switch s.(type) {
-	case *OrgService:
-		return "org"
-	case *RepoService:
-		return "repo"
-	case *EnterpriseService:
-		return "enterprise"
-	}
-	return fmt.Sprintf("%T", s)
-}
-
-func TestClientScopeFromURL(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		base     string // the client's base URL; "" for the default
-		url      string
-		wantKind string
-		wantPath string
-	}{
-		{"org", "", "https://github.com/octo-org", "org", "orgs/octo-org"},
-		{"org/", "", "https://github.com/octo-org/", "org", "orgs/octo-org"},
-		{"orgs/org", "", "https://github.com/orgs/octo-org", "org", "orgs/octo-org"},
-		{"orgs/org/", "", "https://github.com/orgs/octo-org/", "org", "orgs/octo-org"},
-		{"repo", "", "https://github.com/octo-org/octo-repo", "repo", "repos/octo-org/octo-repo"},
-		{"repo/", "", "https://github.com/octo-org/octo-repo/", "repo", "repos/octo-org/octo-repo"},
-		{"repo.git", "", "https://github.com/octo-org/octo-repo.git", "repo", "repos/octo-org/octo-repo"},
-		{"repo.git/", "", "https://github.com/octo-org/octo-repo.git/", "repo", "repos/octo-org/octo-repo"},
-		{"enterprise", "", "https://github.com/enterprises/acme", "enterprise", "enterprises/acme"},
-		{"enterprise/", "", "https://github.com/enterprises/acme/", "enterprise", "enterprises/acme"},
-		{"upper case scheme and host", "", "HTTPS://GitHub.com/octo-org", "org", "orgs/octo-org"},
-		{"white space around", "", "  https://github.com/octo-org/octo-repo\n", "repo", "repos/octo-org/octo-repo"},
-		{"GHES repo", "https://ghes.example.com", "https://ghes.example.com/octo-org/octo-repo", "repo", "repos/octo-org/octo-repo"},
-		{"GHES org", "https://ghes.example.com/api/v3", "https://ghes.example.com/octo-org", "org", "orgs/octo-org"},
-		{"GHES enterprise", "https://ghes.example.com", "https://ghes.example.com/enterprises/acme", "enterprise", "enterprises/acme"},
-		{"GHE.com org", "https://octo.ghe.com", "https://octo.ghe.com/octo-org", "org", "orgs/octo-org"},
-		{"GHE.com repo", "https://api.octo.ghe.com", "https://octo.ghe.com/octo-org/octo-repo.git", "repo", "repos/octo-org/octo-repo"},
-		{"GHE.com enterprise", "https://api.octo.ghe.com", "https://octo.ghe.com/enterprises/octo", "enterprise", "enterprises/octo"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var opts []Option
-			if tc.base != "" {
-				opts = append(opts, WithBaseURL(tc.base))
-			}
-			c, err := NewClient(opts...)
-			require.NoError(t, err)
-			s, err := c.ScopeFromURL(tc.url)
-			require.NoError(t, err)
-			require.NotNil(t, s)
-			assert.Equal(t, tc.wantKind, cliScopeKind(s))
-			assert.Equal(t, tc.wantPath, fmt.Sprint(s))
-		})
-	}
-}
-
-func TestClientScopeFromURLInvalid(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		base string
-		url  string
-	}{
-		{"empty", "", ""},
-		{"blank", "", "   "},
-		{"no scheme", "", "github.com/octo-org"},
-		{"no scheme, repo", "", "github.com/octo-org/octo-repo"},
-		{"ssh URL", "", "ssh://git@github.com/octo-org/octo-repo.git"},
-		{"scp-like git address", "", "git@github.com:octo-org/octo-repo.git"},
-		{"git scheme", "", "git://github.com/octo-org/octo-repo.git"},
-		{"wrong host", "", "https://gitlab.com/octo-org"},
-		{"API host instead of the web host", "", "https://api.github.com/octo-org"},
-		{"look-alike host", "", "https://github.com.evil.example/octo-org"},
-		{"no path", "", "https://github.com"},
-		{"root path", "", "https://github.com/"},
-		{"three segments", "", "https://github.com/a/b/c"},
-		{"a repository page", "", "https://github.com/octo-org/octo-repo/issues"},
-		{"orgs with a repo", "", "https://github.com/orgs/octo-org/octo-repo"},
-		{"enterprises without a slug", "", "https://github.com/enterprises/"},
-		{"orgs without a name", "", "https://github.com/orgs/"},
-		{"enterprises alone", "", "https://github.com/enterprises"},
-		{"query", "", "https://github.com/octo-org?tab=repositories"},
-		{"empty query", "", "https://github.com/octo-org?"},
-		{"fragment", "", "https://github.com/octo-org/octo-repo#readme"},
-		{"credentials", "", "https://user:secret@github.com/octo-org"},
-		{"only .git", "", "https://github.com/octo-org/.git"},
-		{"empty owner", "", "https://github.com//octo-repo/x"},
-		{"dot-dot repo", "", "https://github.com/octo-org/.."},
-		{"dot-dot org", "", "https://github.com/.."},
-		{"dot owner", "", "https://github.com/./octo-repo"},
-		{"bad escape", "", "https://github.com/octo-org/%zz"},
-		{"bad escape with credentials", "", "https://user:secret@github.com/octo-org/%zz"},
-		{"bad port with credentials", "", "https://user:secret@github.com:port/octo-org"},
-		{"github.com URL on a GHES client", "https://ghes.example.com", "https://github.com/octo-org"},
-		{"another GHES host", "https://ghes.example.com", "https://ghes2.example.com/octo-org"},
-		{"github.com URL on a GHE.com client", "https://octo.ghe.com", "https://github.com/octo-org"},
-		{"another GHE.com tenant", "https://octo.ghe.com", "https://other.ghe.com/octo-org"},
-		{"GHE.com API host", "https://octo.ghe.com", "https://api.octo.ghe.com/octo-org"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var opts []Option
-			if tc.base != "" {
-				opts = append(opts, WithBaseURL(tc.base))
-			}
-			c, err := NewClient(opts...)
-			require.NoError(t, err)
-			s, err := c.ScopeFromURL(tc.url)
-			require.Error(t, err, "got scope %v", s)
-			assert.Nil(t, s)
-			assert.ErrorIs(t, err, ErrInvalidArgument)
-			var apiErr *Error
-			assert.True(t, errors.As(err, &apiErr))
-			assert.NotContains(t, err.Error(), "secret", "credentials are not repeated")
-		})
-	}
-}
-
-func TestClientScopeFromURLOnLoopback(t *testing.T) {
-	t.Parallel()
-	c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
-	s, err := c.ScopeFromURL("https://github.com/octo-org/octo-repo.git")
-	require.NoError(t, err)
-	list, err := s.ListRunners(context.Background(), nil)
-	require.NoError(t, err)
-	assert.Len(t, list.Runners, 2)
-	assert.Equal(t, "/repos/octo-org/octo-repo/actions/runners", rec.only(t).Path)
-
-	s, err = c.ScopeFromURL("https://ghes.example.com/enterprises/acme")
-	require.NoError(t, err, "a loopback client accepts any host")
-	assert.Equal(t, "enterprise", cliScopeKind(s))
-
-	_, err = c.ScopeFromURL("https://github.com/a/b/c")
-	assert.ErrorIs(t, err, ErrInvalidArgument)
-	assert.Len(t, rec.all(), 1, "no request for a bad URL")
+	got := rec.only(t)
+	_, present := got.Header["Authorization"]
+	assert.False(t, present, "no Authorization header: %v", got.Header)
+	assert.Equal(t, "application/vnd.github+json", got.Header.Get("Accept"))
 }
 
 // Credentials never cross the network in clear text unless asked to.
@@ -665,7 +432,7 @@ func TestClientPlainHTTPRefusesCredentials(t *testing.T) {
 	t.Parallel()
 	auths := map[string]Option{
 		"WithToken":       WithToken(testToken),
-		"WithTokenSource": WithTokenSource(&cliCountingTS{token: testToken}),
+		"WithTokenSource": WithTokenSource(&countingTokenSource{token: testToken}),
 	}
 	for name, auth := range auths {
 		_, err := NewClient(WithBaseURL("http://ghes.example.com"), auth)
@@ -686,29 +453,25 @@ func TestClientPlainHTTPRefusesCredentials(t *testing.T) {
 	}
 }
 
-// ConfigURL is the web address config.sh --url wants, on each kind of host.
-func TestClientConfigURL(t *testing.T) {
+// Plain http to a host that is not loopback is refused for every way of
+// giving credentials, GitHub App keys included, unless asked for.
+func TestClientPlainHTTPRefusesAppCredentials(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		base  string
-		scope func(*Client) Scope
-		want  string
-	}{
-		{"", func(c *Client) Scope { return c.Org("octo-org") }, "https://github.com/octo-org"},
-		{"", func(c *Client) Scope { return c.Repo("octo-org", "octo-repo") }, "https://github.com/octo-org/octo-repo"},
-		{"", func(c *Client) Scope { return c.Enterprise("acme") }, "https://github.com/enterprises/acme"},
-		{"https://ghes.example.com", func(c *Client) Scope { return c.Enterprise("acme") }, "https://ghes.example.com/enterprises/acme"},
-		{"https://ghes.example.com/prefix/api/v3", func(c *Client) Scope { return c.Org("o") }, "https://ghes.example.com/prefix/o"},
-		{"https://api.octo.ghe.com", func(c *Client) Scope { return c.Repo("o", "r") }, "https://octo.ghe.com/o/r"},
-		{"http://127.0.0.1:8080/", func(c *Client) Scope { return c.Org("a b") }, "http://127.0.0.1:8080/a%20b"},
-		{"", func(c *Client) Scope { return c.Org("a/b") }, ""},
+	key := appTestKey()
+	for name, auth := range map[string]func() Option{
+		"WithAppInstallation":       func() Option { return WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)) },
+		"WithAppInstallationSigner": func() Option { return WithAppInstallationSigner(testAppID, testInstallationID, key) },
 	} {
-		var opts []Option
-		if tc.base != "" {
-			opts = append(opts, WithBaseURL(tc.base))
+		for _, base := range []string{"http://ghes.example.com", "http://10.0.0.7:8080/api/v3", "http://runners.internal"} {
+			_, err := NewClient(WithBaseURL(base), auth())
+			require.ErrorIs(t, err, ErrInvalidArgument, "%s %s", name, base)
+			assert.Contains(t, err.Error(), "WithInsecureHTTP")
+			assert.Contains(t, err.Error(), name)
+			assertNoSecrets(t, name+" error", err.Error(), keySecrets(t, key)...)
+			_, err = NewClient(WithBaseURL(base), auth(), WithInsecureHTTP())
+			assert.NoError(t, err, "%s %s with WithInsecureHTTP", name, base)
 		}
-		c, err := NewClient(opts...)
-		require.NoError(t, err)
-		assert.Equal(t, tc.want, tc.scope(c).ConfigURL(), "base %q", tc.base)
+		_, err := NewClient(WithBaseURL("http://127.0.0.1:1"), auth())
+		assert.NoError(t, err, "%s on loopback", name)
 	}
 }

@@ -1,12 +1,11 @@
+// Cross-cutting: one *Client shared by many goroutines, every operation at
+// once (issue 6). Run with -race: the race detector checks the client's
+// shared state (transport, token source, rate limits, cache), and the
+// assertions check that no goroutine saw another's answer.
+
 package runners_test
 
-// One *Client shared by many goroutines (issue 6). Run with -race: the race
-// detector checks the client's shared state (transport, token source, rate
-// limits, cache), and the assertions check that no goroutine saw another's
-// answer.
-
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -26,7 +25,7 @@ const ccWorkers = 64
 // client, each on its own runner, and returns the IDs of the runners.
 func ccWork(t *testing.T, srv *runnerstest.Server, c *runners.Client) []int64 {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	org := c.Org("octo-org")
 	ids := make([]int64, ccWorkers)
 	for i := range ids {

@@ -7,8 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,54 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// errsSentinels are all eight sentinels, so that a test can check an error
-// matches exactly the ones it should and none of the others.
-var errsSentinels = []struct {
-	name string
-	err  error
-}{
-	{"ErrInvalidArgument", ErrInvalidArgument},
-	{"ErrUnauthorized", ErrUnauthorized},
-	{"ErrForbidden", ErrForbidden},
-	{"ErrNotFound", ErrNotFound},
-	{"ErrConflict", ErrConflict},
-	{"ErrValidation", ErrValidation},
-	{"ErrRunnerBusy", ErrRunnerBusy},
-	{"ErrRateLimited", ErrRateLimited},
-}
-
-// errsAssertSentinels checks that err matches every sentinel in want and no
-// other.
-func errsAssertSentinels(t *testing.T, err error, want ...error) {
-	t.Helper()
-	for _, s := range errsSentinels {
-		assert.Equal(t, slices.Contains(want, s.err), errors.Is(err, s.err), "errors.Is(err, %s) for %v", s.name, err)
-	}
-}
-
-// errsAPIError returns the *Error behind err, failing the test when there is none.
-func errsAPIError(t *testing.T, err error) *Error {
-	t.Helper()
-	require.Error(t, err)
-	var apiErr *Error
-	require.True(t, errors.As(err, &apiErr), "errors.As(%T, *Error)", err)
-	require.NotNil(t, apiErr)
-	return apiErr
-}
-
-// errsAssertNoSecret checks that no way of printing err shows testToken.
-func errsAssertNoSecret(t *testing.T, err error) {
-	t.Helper()
-	for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%s", err)} {
-		assert.NotContains(t, s, testToken, "printed error")
-	}
-	var apiErr *Error
-	if errors.As(err, &apiErr) {
-		assert.NotContains(t, apiErr.URL, testToken, "Error.URL")
-		assert.NotContains(t, fmt.Sprintf("%+v", *apiErr), testToken, "Error fields")
-	}
-}
 
 const (
 	errsPermissions  = "administration=write; organization_self_hosted_runners=write"
@@ -308,12 +258,12 @@ func TestErrorsClassification(t *testing.T) {
 				io.WriteString(w, tc.body)
 			})
 
-			err := tc.call(context.Background(), c)
+			err := tc.call(t.Context(), c)
 			require.Error(t, err)
 			got := rec.only(t)
 			assert.Equal(t, tc.method, got.Method, "the request was sent")
 
-			apiErr := errsAPIError(t, err)
+			apiErr := apiError(t, err)
 			assert.Equal(t, tc.status, apiErr.StatusCode, "StatusCode")
 			assert.Equal(t, tc.method, apiErr.Method, "Method")
 			assert.Equal(t, c.BaseURL()+tc.path, apiErr.URL, "URL")
@@ -323,8 +273,8 @@ func TestErrorsClassification(t *testing.T) {
 			assert.Equal(t, tc.details, apiErr.Errors, "Errors")
 			assert.Equal(t, requestID, apiErr.RequestID, "RequestID")
 			assert.Equal(t, errsPermissions, apiErr.AcceptedPermissions, "AcceptedPermissions")
-			errsAssertSentinels(t, err, tc.sentinels...)
-			errsAssertNoSecret(t, err)
+			assertSentinels(t, err, tc.sentinels...)
+			assertErrorClean(t, err)
 
 			msg := err.Error()
 			assert.Contains(t, msg, tc.method+" "+c.BaseURL()+tc.path, "Error() names the request")
@@ -376,23 +326,23 @@ func TestErrorsTransportError(t *testing.T) {
 
 	c, err := NewClient(WithBaseURL("http://"+addr), WithToken(testToken))
 	require.NoError(t, err)
-	_, err = c.Org("octo-org").GetRunner(context.Background(), 42)
+	_, err = c.Org("octo-org").GetRunner(t.Context(), 42)
 
-	apiErr := errsAPIError(t, err)
+	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode, "StatusCode without a response")
 	assert.Equal(t, http.MethodGet, apiErr.Method)
 	assert.Equal(t, "http://"+addr+"/orgs/octo-org/actions/runners/42", apiErr.URL)
 	var opErr *net.OpError
 	require.True(t, errors.As(err, &opErr), "the Unwrap chain of %v reaches the net error", err)
 	assert.Equal(t, "dial", opErr.Op)
-	errsAssertSentinels(t, err)
-	errsAssertNoSecret(t, err)
+	assertSentinels(t, err)
+	assertErrorClean(t, err)
 	assert.Contains(t, err.Error(), "GET http://"+addr+"/orgs/octo-org/actions/runners/42")
 }
 
 func TestErrorsContextCanceled(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var arrived atomic.Int32
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
@@ -407,59 +357,33 @@ func TestErrorsContextCanceled(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, int32(1), arrived.Load(), "the request reached the server")
 	assert.True(t, errors.Is(err, context.Canceled), "errors.Is(%v, context.Canceled)", err)
-	apiErr := errsAPIError(t, err)
+	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode)
 	assert.Equal(t, http.MethodGet, apiErr.Method)
 	assert.Equal(t, c.BaseURL()+"orgs/octo-org/actions/runners", apiErr.URL)
-	errsAssertSentinels(t, err)
-	errsAssertNoSecret(t, err)
+	assertSentinels(t, err)
+	assertErrorClean(t, err)
 }
 
 func TestErrorsContextCanceledBeforeSending(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"))
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := c.Org("octo-org").GetRunner(ctx, 23)
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.Canceled), "errors.Is(%v, context.Canceled)", err)
-	errsAPIError(t, err)
-	errsAssertSentinels(t, err)
+	apiError(t, err)
+	assertSentinels(t, err)
 	assert.Empty(t, rec.all(), "nothing is sent on a cancelled context")
-}
-
-// errsCountingBody counts the bytes read from a response body.
-type errsCountingBody struct {
-	io.ReadCloser
-	n *atomic.Int64
-}
-
-func (b errsCountingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.n.Add(int64(n))
-	return n, err
-}
-
-// errsCountingTransport wraps every response body in an errsCountingBody.
-type errsCountingTransport struct {
-	base http.RoundTripper
-	n    *atomic.Int64
-}
-
-func (t errsCountingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(req)
-	if err == nil {
-		resp.Body = errsCountingBody{resp.Body, t.n}
-	}
-	return resp, err
 }
 
 func TestErrorsLargeErrorBodyIsCapped(t *testing.T) {
 	t.Parallel()
 	const size = 5 << 20
-	var read atomic.Int64
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
+	counting := &countingTransport{base: tr}
 	c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-GitHub-Request-Id", "BIG:BODY")
@@ -474,30 +398,30 @@ func TestErrorsLargeErrorBodyIsCapped(t *testing.T) {
 			}
 		}
 		io.WriteString(w, `"}`)
-	}, WithHTTPClient(&http.Client{Transport: errsCountingTransport{tr, &read}}))
+	}, WithHTTPClient(&http.Client{Transport: counting}))
 
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 42)
-	apiErr := errsAPIError(t, err)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
+	apiErr := apiError(t, err)
 	rec.only(t)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 	assert.Equal(t, "Not Found", apiErr.Message, "a body cut at the cap is not JSON: the status text stands in")
 	assert.Equal(t, "BIG:BODY", apiErr.RequestID)
 	assert.Equal(t, errsPermissions, apiErr.AcceptedPermissions)
-	errsAssertSentinels(t, err, ErrNotFound)
-	errsAssertNoSecret(t, err)
-	assert.GreaterOrEqual(t, read.Load(), int64(maxErrorBodyBytes), "the body is read up to the cap")
-	assert.LessOrEqual(t, read.Load(), int64(maxErrorBodyBytes+64<<10), "the body is not read far past the cap")
+	assertSentinels(t, err, ErrNotFound)
+	assertErrorClean(t, err)
+	assert.GreaterOrEqual(t, counting.read.Load(), int64(maxErrorBodyBytes), "the body is read up to the cap")
+	assert.LessOrEqual(t, counting.read.Load(), int64(maxErrorBodyBytes+64<<10), "the body is not read far past the cap")
 	assert.Less(t, len(err.Error()), 4096, "the error text stays short")
 }
 
 func TestErrorsInvalidArgument(t *testing.T) {
 	t.Parallel()
 	c, rec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"))
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 0)
-	apiErr := errsAPIError(t, err)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), 0)
+	apiErr := apiError(t, err)
 	assert.Equal(t, 0, apiErr.StatusCode)
-	errsAssertSentinels(t, err, ErrInvalidArgument)
-	errsAssertNoSecret(t, err)
+	assertSentinels(t, err, ErrInvalidArgument)
+	assertErrorClean(t, err)
 	assert.Empty(t, rec.all(), "bad input sends nothing")
 }
 
@@ -530,39 +454,7 @@ func TestErrorsRateLimitErrorText(t *testing.T) {
 	assert.Equal(t, "runners: GET https://api.github.com/orgs/o/actions/runners: 403 API rate limit exceeded [primary rate limit, resets at 2026-01-01T00:00:00Z]", primary.Error())
 	secondary := &RateLimitError{RetryAfter: time.Minute, Secondary: true, Err: base}
 	assert.Equal(t, "runners: GET https://api.github.com/orgs/o/actions/runners: 403 API rate limit exceeded [secondary rate limit, retry after 1m0s]", secondary.Error())
-	errsAssertSentinels(t, secondary, ErrRateLimited)
-	var apiErr *Error
-	require.True(t, errors.As(secondary, &apiErr))
+	assertSentinels(t, secondary, ErrRateLimited)
+	apiErr := apiError(t, secondary)
 	assert.Same(t, base, apiErr)
-}
-
-// A 204 where a value was promised is an error, not a zero value to act on.
-func TestErrorsNoContentWhereABodyBelongs(t *testing.T) {
-	t.Parallel()
-	c, _ := newTestClient(t, respond(t, http.StatusNoContent, ""))
-	r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
-	assert.Nil(t, r)
-	var apiErr *Error
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, http.StatusNoContent, apiErr.StatusCode)
-	assert.Contains(t, err.Error(), "204")
-	// DeleteRunner's 204 is its success.
-	assert.NoError(t, c.Org("octo-org").DeleteRunner(context.Background(), 23))
-}
-
-// A primary limit without X-RateLimit-Limit still carries what was sent.
-func TestErrorsRateLimitWithoutLimitHeader(t *testing.T) {
-	t.Parallel()
-	reset := time.Now().Add(time.Hour).Truncate(time.Second)
-	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-		respond(t, http.StatusForbidden, "error_rate_limit.json")(w, r)
-	})
-	_, err := c.Org("octo-org").GetRunner(context.Background(), 23)
-	var rl *RateLimitError
-	require.ErrorAs(t, err, &rl)
-	assert.False(t, rl.Secondary)
-	assert.True(t, rl.Reset.Equal(reset))
-	assert.Empty(t, c.RateLimits(), "nothing to record without a limit")
 }

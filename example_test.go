@@ -11,6 +11,9 @@ import (
 	"github.com/fleetkit/runners/runnerstest"
 )
 
+// The examples call the client with context.Background(), as a program's
+// main would: an Example has no *testing.T, so no t.Context().
+
 // newFake returns a client for a fake seeded with the runners of GitHub's
 // documentation in the organization octo-org. With a real token, use
 // runners.NewClient(runners.WithToken(token)) instead.

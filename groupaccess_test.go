@@ -14,13 +14,13 @@ import (
 
 func TestGroupMemberOperations(t *testing.T) {
 	t.Parallel()
-	accessPath := func(more string) func(sc groupTestScope) string {
-		return func(sc groupTestScope) string { return "/actions/runner-groups/2/" + sc.access + more }
+	accessPath := func(more string) func(sc testScope) string {
+		return func(sc testScope) string { return "/actions/runner-groups/2/" + sc.access + more }
 	}
-	idsBody := func(ids string) func(sc groupTestScope) string {
-		return func(sc groupTestScope) string { return `{"` + sc.idsField + `":` + ids + `}` }
+	idsBody := func(ids string) func(sc testScope) string {
+		return func(sc testScope) string { return `{"` + sc.idsField + `":` + ids + `}` }
 	}
-	checkAccess := func(t *testing.T, sc groupTestScope, got any) {
+	checkAccess := func(t *testing.T, sc testScope, got any) {
 		t.Helper()
 		list := got.(*GroupAccessList)
 		assert.Equal(t, 1, list.TotalCount, "TotalCount")
@@ -35,13 +35,13 @@ func TestGroupMemberOperations(t *testing.T) {
 		}
 		assert.Equal(t, want, list.Access)
 	}
-	runGroupCases(t, []groupCase{
+	runOpCases(t, groupScopes, []opCase[GroupScope]{
 		{name: "ListRunnerGroupRunners", status: http.StatusOK, fixture: fixed("list_runners.json"), link: fixtureLinkNextLast, method: http.MethodGet,
 			call: func(ctx context.Context, g GroupScope) (any, error) {
 				return g.ListRunnerGroupRunners(ctx, 2, &ListOptions{Page: 2, PerPage: 2})
 			},
 			path: fixed("/actions/runner-groups/2/runners"), query: "page=2&per_page=2",
-			check: func(t *testing.T, _ groupTestScope, got any) {
+			check: func(t *testing.T, _ testScope, got any) {
 				t.Helper()
 				list := got.(*RunnerList)
 				assert.Equal(t, 2, list.TotalCount)
@@ -51,7 +51,7 @@ func TestGroupMemberOperations(t *testing.T) {
 		{name: "ListRunnerGroupRunners nil options", status: http.StatusOK, fixture: fixed("list_runners.json"), method: http.MethodGet,
 			call: func(ctx context.Context, g GroupScope) (any, error) { return g.ListRunnerGroupRunners(ctx, 2, nil) },
 			path: fixed("/actions/runner-groups/2/runners"),
-			check: func(t *testing.T, _ groupTestScope, got any) {
+			check: func(t *testing.T, _ testScope, got any) {
 				t.Helper()
 				assert.Zero(t, got.(*RunnerList).NextPage)
 			}},
@@ -69,7 +69,7 @@ func TestGroupMemberOperations(t *testing.T) {
 		{name: "RemoveRunnerFromGroup", status: http.StatusNoContent, fixture: noFixture, method: http.MethodDelete,
 			call: func(ctx context.Context, g GroupScope) (any, error) { return nil, g.RemoveRunnerFromGroup(ctx, 2, 23) },
 			path: fixed("/actions/runner-groups/2/runners/23")},
-		{name: "ListRunnerGroupAccess", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.accessFixture }, method: http.MethodGet,
+		{name: "ListRunnerGroupAccess", status: http.StatusOK, fixture: func(sc testScope) string { return sc.accessFixture }, method: http.MethodGet,
 			call: func(ctx context.Context, g GroupScope) (any, error) {
 				return g.ListRunnerGroupAccess(ctx, 2, &ListOptions{PerPage: 50})
 			},
@@ -101,8 +101,8 @@ func TestGroupMemberWalks(t *testing.T) {
 	t.Parallel()
 	type walk struct {
 		name string
-		key  func(sc groupTestScope) string
-		path func(sc groupTestScope) string
+		key  func(sc testScope) string
+		path func(sc testScope) string
 		ids  func(ctx context.Context, g GroupScope) ([]int64, error)
 	}
 	walks := []walk{
@@ -110,8 +110,8 @@ func TestGroupMemberWalks(t *testing.T) {
 			func(ctx context.Context, g GroupScope) ([]int64, error) {
 				return idsOf(g.AllRunnerGroupRunners(ctx, 2, nil), func(r *Runner) int64 { return r.ID })
 			}},
-		{"AllRunnerGroupAccess", func(sc groupTestScope) string { return sc.access },
-			func(sc groupTestScope) string { return "/actions/runner-groups/2/" + sc.access },
+		{"AllRunnerGroupAccess", func(sc testScope) string { return sc.access },
+			func(sc testScope) string { return "/actions/runner-groups/2/" + sc.access },
 			func(ctx context.Context, g GroupScope) ([]int64, error) {
 				return idsOf(g.AllRunnerGroupAccess(ctx, 2, nil), func(a *GroupAccess) int64 { return a.ID })
 			}},
@@ -121,11 +121,11 @@ func TestGroupMemberWalks(t *testing.T) {
 			for _, link := range []bool{true, false} {
 				t.Run(sc.name+"/"+w.name+"/link="+strconv.FormatBool(link), func(t *testing.T) {
 					t.Parallel()
-					item := func(id int) map[string]any { // what GitHub always sends for a runner; more than an access entry needs
+					item := func(id int) any { // what GitHub always sends for a runner; more than an access entry needs
 						return map[string]any{"id": id, "name": "item-" + strconv.Itoa(id), "os": "linux", "status": "online", "busy": false, "labels": []any{}}
 					}
-					c, rec := newTestClient(t, pagedList{key: w.key(sc), n: 150, link: link, item: item}.handler(t))
-					ids, err := w.ids(t.Context(), sc.build(c))
+					c, rec := newTestClient(t, (&pageServer{key: w.key(sc), total: 150, noLink: !link, item: item}).ServeHTTP)
+					ids, err := w.ids(t.Context(), sc.groups(c))
 					require.NoError(t, err)
 					require.Len(t, ids, 150)
 					assert.Equal(t, int64(1), ids[0])

@@ -2,8 +2,6 @@ package runners
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,184 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// groupTestScope is one of the two scopes with runner groups, with what its
-// requests must carry.
-type groupTestScope struct {
-	name     string // "enterprise" or "org", as in specScopes
-	build    func(*Client) GroupScope
-	prefix   string // the escaped path prefix
-	access   string // the access list's path segment
-	idsField string // the JSON name of the access IDs
-	// The fixtures (GitHub's examples) each operation answers with.
-	getFixture, createFixture, updateFixture, listFixture, accessFixture string
-}
-
-var groupScopes = []groupTestScope{
-	{"enterprise", func(c *Client) GroupScope { return c.Enterprise("acme") }, "/enterprises/acme", "organizations", "selected_organization_ids",
-		"runner_group_enterprise.json", "runner_group_enterprise.json", "runner_group_enterprise_update.json", "runner_groups_enterprise.json", "group_access_organizations.json"},
-	{"org", func(c *Client) GroupScope { return c.Org("octo-org") }, "/orgs/octo-org", "repositories", "selected_repository_ids",
-		"runner_group_org_item.json", "runner_group_org.json", "runner_group_org.json", "runner_groups_org.json", "group_access_repositories.json"},
-}
-
-// ---- GitHub's examples as Go values (the fixtures are copies of them) ----
-
-const exampleWorkflow = "octo-org/octo-repo/.github/workflows/deploy.yaml@refs/heads/main"
-const exampleNetworkConfigurationID = "EC486D5D793175D7E3B29C27318D5C1AAE49A7833FC85F2E82C3D2C54AC7D3BA"
-
-// exampleGroups is example runner-groups-org or runner-groups-enterprise.
-func exampleGroups(scope string) []*RunnerGroup {
-	if scope == "org" {
-		const u = "https://api.github.com/orgs/octo-org/actions/runner_groups/"
-		return []*RunnerGroup{
-			{ID: 1, Name: "Default", Visibility: GroupVisibilityAll, Default: true, RunnersURL: u + "1/runners",
-				AllowsPublicRepositories: true, SelectedWorkflows: []string{}},
-			{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected, SelectedRepositoriesURL: u + "2/repositories",
-				RunnersURL: u + "2/runners", Inherited: true, AllowsPublicRepositories: true, RestrictedToWorkflows: true,
-				SelectedWorkflows: []string{exampleWorkflow}, WorkflowRestrictionsReadOnly: true},
-			{ID: 3, Name: "expensive-hardware", Visibility: GroupVisibilityPrivate, RunnersURL: u + "3/runners",
-				AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}},
-		}
-	}
-	const u = "https://api.github.com/enterprises/octo-corp/actions/runner_groups/"
-	return []*RunnerGroup{
-		{ID: 1, Name: "Default", Visibility: GroupVisibilityAll, Default: true, RunnersURL: u + "1/runners", SelectedWorkflows: []string{}},
-		{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected, SelectedOrganizationsURL: u + "2/organizations",
-			RunnersURL: u + "2/runners", AllowsPublicRepositories: true, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}},
-		// "private" at enterprise scope, as GitHub's example has it: kept as sent.
-		{ID: 3, Name: "expensive-hardware", Visibility: GroupVisibilityPrivate, RunnersURL: u + "3/runners",
-			AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}},
-	}
-}
-
-// exampleGroup is the group a get, create or update answers with: example
-// runner-group-item (org get), runner-group (org create and update),
-// runner-group-enterprise (enterprise get and create) or
-// runner-group-update-enterprise (enterprise update). The examples mix
-// runner_groups and runner-groups in their URLs.
-func exampleGroup(scope, op string) *RunnerGroup {
-	if scope == "org" {
-		const u = "https://api.github.com/orgs/octo-org/actions/runner_groups/2/"
-		g := &RunnerGroup{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected,
-			SelectedRepositoriesURL: u + "repositories", RunnersURL: u + "runners", HostedRunnersURL: u + "hosted-runners",
-			NetworkConfigurationID: exampleNetworkConfigurationID, AllowsPublicRepositories: true, RestrictedToWorkflows: true,
-			SelectedWorkflows: []string{exampleWorkflow}}
-		if op != "GetRunnerGroup" {
-			g.SelectedRepositoriesURL = "https://api.github.com/orgs/octo-org/actions/runner-groups/2/repositories"
-		}
-		return g
-	}
-	const u = "https://api.github.com/enterprises/octo-corp/actions/runner-groups/2/"
-	if op == "UpdateRunnerGroup" {
-		return &RunnerGroup{ID: 2, Name: "Expensive hardware runners", Visibility: GroupVisibilitySelected,
-			SelectedOrganizationsURL: u + "organizations", RunnersURL: u + "runners",
-			HostedRunnersURL:       "https://api.github.com/enterprises/octo-corp/actions/runner_groups/2/hosted-runners",
-			NetworkConfigurationID: exampleNetworkConfigurationID, AllowsPublicRepositories: true, SelectedWorkflows: []string{exampleWorkflow}}
-	}
-	return &RunnerGroup{ID: 2, Name: "octo-runner-group", Visibility: GroupVisibilitySelected,
-		SelectedOrganizationsURL: u + "organizations", RunnersURL: u + "runners", HostedRunnersURL: u + "hosted-runners",
-		NetworkConfigurationID: exampleNetworkConfigurationID, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}}
-}
-
-// exampleAccess is example minimal-repository-paginated (org) or
-// organization-targets (enterprise), whose organization carries a
-// repository's node_id.
-func exampleAccess(scope string) []*GroupAccess {
-	if scope == "org" {
-		return []*GroupAccess{{ID: 1296269, NodeID: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", Name: "Hello-World", FullName: "octocat/Hello-World"}}
-	}
-	return []*GroupAccess{{ID: 161335, NodeID: "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", Name: "octocat"}}
-}
-
-// assertGroupFields compares runner groups field by field.
-func assertGroupFields(t *testing.T, want, got *RunnerGroup) {
-	t.Helper()
-	require.NotNil(t, got, "runner group")
-	assert.Equal(t, want.ID, got.ID, "ID")
-	assert.Equal(t, want.Name, got.Name, "Name")
-	assert.Equal(t, want.Visibility, got.Visibility, "Visibility")
-	assert.Equal(t, want.Default, got.Default, "Default")
-	assert.Equal(t, want.Inherited, got.Inherited, "Inherited")
-	assert.Equal(t, want.AllowsPublicRepositories, got.AllowsPublicRepositories, "AllowsPublicRepositories")
-	assert.Equal(t, want.RestrictedToWorkflows, got.RestrictedToWorkflows, "RestrictedToWorkflows")
-	assert.Equal(t, want.SelectedWorkflows, got.SelectedWorkflows, "SelectedWorkflows")
-	assert.Equal(t, want.RunnersURL, got.RunnersURL, "RunnersURL")
-	assert.Equal(t, want.SelectedRepositoriesURL, got.SelectedRepositoriesURL, "SelectedRepositoriesURL")
-	assert.Equal(t, want.SelectedOrganizationsURL, got.SelectedOrganizationsURL, "SelectedOrganizationsURL")
-	assert.Equal(t, want.InheritedAllowsPublicRepositories, got.InheritedAllowsPublicRepositories, "InheritedAllowsPublicRepositories")
-	assert.Equal(t, want.WorkflowRestrictionsReadOnly, got.WorkflowRestrictionsReadOnly, "WorkflowRestrictionsReadOnly")
-	assert.Equal(t, want.HostedRunnersURL, got.HostedRunnersURL, "HostedRunnersURL")
-	assert.Equal(t, want.NetworkConfigurationID, got.NetworkConfigurationID, "NetworkConfigurationID")
-	assert.Equal(t, want, got, "the whole group")
-}
-
-func assertGroupListFields(t *testing.T, want, got []*RunnerGroup) {
-	t.Helper()
-	require.Len(t, got, len(want), "runner groups")
-	for i := range want {
-		assertGroupFields(t, want[i], got[i])
-	}
-}
-
 // ---- one request per operation, at both scopes -----------------------------
 
-// groupCase is one group operation called with valid input, and the one
-// request it must send.
-type groupCase struct {
-	name    string
-	call    func(ctx context.Context, g GroupScope) (any, error)
-	status  int
-	fixture func(sc groupTestScope) string // the answer's body; "" for none
-	link    string                         // the answer's Link header
-	method  string
-	path    func(sc groupTestScope) string // after the scope's prefix
-	query   string
-	body    func(sc groupTestScope) string // the JSON body; nil for none
-	check   func(t *testing.T, sc groupTestScope, got any)
-}
-
-func noFixture(groupTestScope) string { return "" }
-
-func fixed(s string) func(groupTestScope) string { return func(groupTestScope) string { return s } }
-
-// runGroupCases runs each case at both scopes against a fresh server.
-func runGroupCases(t *testing.T, cases []groupCase) {
-	t.Helper()
-	for _, sc := range groupScopes {
-		for _, tc := range cases {
-			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
-				t.Parallel()
-				answer := respond(t, tc.status, tc.fixture(sc))
-				c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-					if tc.link != "" {
-						w.Header().Set("Link", tc.link)
-					}
-					answer(w, r)
-				})
-				got, err := tc.call(t.Context(), sc.build(c))
-				require.NoError(t, err)
-				body := ""
-				if tc.body != nil {
-					body = tc.body(sc)
-				}
-				assertOpRequest(t, rec, tc.method, sc.prefix+tc.path(sc), tc.query, body)
-				if tc.check != nil {
-					tc.check(t, sc, got)
-				}
-			})
-		}
-	}
-}
-
+// The group list, get and delete operations, at both scopes (the create and
+// update operations: groupedit_test.go).
 func TestGroupOperations(t *testing.T) {
 	t.Parallel()
-	checkGroup := func(op string) func(t *testing.T, sc groupTestScope, got any) {
-		return func(t *testing.T, sc groupTestScope, got any) {
-			t.Helper()
-			assertGroupFields(t, exampleGroup(sc.name, op), got.(*RunnerGroup))
-		}
-	}
-	checkList := func(wantNext int) func(t *testing.T, sc groupTestScope, got any) {
-		return func(t *testing.T, sc groupTestScope, got any) {
+	checkList := func(wantNext int) func(t *testing.T, sc testScope, got any) {
+		return func(t *testing.T, sc testScope, got any) {
 			t.Helper()
 			list := got.(*RunnerGroupList)
 			assert.Equal(t, 3, list.TotalCount, "TotalCount")
@@ -198,8 +26,8 @@ func TestGroupOperations(t *testing.T) {
 			assertGroupListFields(t, exampleGroups(sc.name), list.RunnerGroups)
 		}
 	}
-	listFixture := func(sc groupTestScope) string { return sc.listFixture }
-	runGroupCases(t, []groupCase{
+	listFixture := func(sc testScope) string { return sc.listFixture }
+	runOpCases(t, groupScopes, []opCase[GroupScope]{
 		{name: "ListRunnerGroups nil options", status: http.StatusOK, fixture: listFixture, method: http.MethodGet,
 			call:  func(ctx context.Context, g GroupScope) (any, error) { return g.ListRunnerGroups(ctx, nil) },
 			path:  fixed("/actions/runner-groups"),
@@ -210,92 +38,14 @@ func TestGroupOperations(t *testing.T) {
 			},
 			path: fixed("/actions/runner-groups"), query: "page=2&per_page=3",
 			check: checkList(3)},
-		{name: "GetRunnerGroup", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.getFixture }, method: http.MethodGet,
+		{name: "GetRunnerGroup", status: http.StatusOK, fixture: func(sc testScope) string { return sc.getFixture }, method: http.MethodGet,
 			call:  func(ctx context.Context, g GroupScope) (any, error) { return g.GetRunnerGroup(ctx, 2) },
 			path:  fixed("/actions/runner-groups/2"),
 			check: checkGroup("GetRunnerGroup")},
-		{name: "CreateRunnerGroup name only", status: http.StatusCreated, fixture: func(sc groupTestScope) string { return sc.createFixture }, method: http.MethodPost,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "octo-runner-group"})
-			},
-			path: fixed("/actions/runner-groups"),
-			// An empty Visibility is not sent: GitHub's default applies.
-			body:  fixed(`{"name":"octo-runner-group","allows_public_repositories":false,"restricted_to_workflows":false}`),
-			check: checkGroup("CreateRunnerGroup")},
-		{name: "CreateRunnerGroup every field", status: http.StatusCreated, fixture: func(sc groupTestScope) string { return sc.createFixture }, method: http.MethodPost,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				req := &RunnerGroupRequest{Name: "octo-runner-group", Visibility: GroupVisibilitySelected, RunnerIDs: []int64{9, 2},
-					AllowsPublicRepositories: true, RestrictedToWorkflows: true, SelectedWorkflows: []string{exampleWorkflow}, NetworkConfigurationID: "nc-1"}
-				if _, ok := g.(*OrgService); ok {
-					req.SelectedRepositoryIDs = []int64{32, 91}
-				} else {
-					req.SelectedOrganizationIDs = []int64{32, 91}
-				}
-				return g.CreateRunnerGroup(ctx, req)
-			},
-			path: fixed("/actions/runner-groups"),
-			body: func(sc groupTestScope) string {
-				return `{"name":"octo-runner-group","visibility":"selected","` + sc.idsField + `":[32,91],"runners":[9,2],` +
-					`"allows_public_repositories":true,"restricted_to_workflows":true,"selected_workflows":["` + exampleWorkflow + `"],"network_configuration_id":"nc-1"}`
-			},
-			check: checkGroup("CreateRunnerGroup")},
-		{name: "UpdateRunnerGroup name", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("Expensive hardware runners")})
-			},
-			path: fixed("/actions/runner-groups/2"),
-			// Only what was set: no visibility, whatever GitHub's default.
-			body:  fixed(`{"name":"Expensive hardware runners"}`),
-			check: checkGroup("UpdateRunnerGroup")},
-		{name: "UpdateRunnerGroup every field", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), Visibility: Ptr(GroupVisibilitySelected),
-					AllowsPublicRepositories: Ptr(false), RestrictedToWorkflows: Ptr(true), SelectedWorkflows: &[]string{exampleWorkflow},
-					NetworkConfigurationID: Ptr("nc-2")})
-			},
-			path: fixed("/actions/runner-groups/2"),
-			body: fixed(`{"name":"n","visibility":"selected","allows_public_repositories":false,"restricted_to_workflows":true,` +
-				`"selected_workflows":["` + exampleWorkflow + `"],"network_configuration_id":"nc-2"}`),
-			check: checkGroup("UpdateRunnerGroup")},
-		{name: "UpdateRunnerGroup clears", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), SelectedWorkflows: &[]string{}, NetworkConfigurationID: Ptr("")})
-			},
-			path:  fixed("/actions/runner-groups/2"),
-			body:  fixed(`{"name":"n","selected_workflows":[],"network_configuration_id":null}`),
-			check: checkGroup("UpdateRunnerGroup")},
-		{name: "UpdateRunnerGroup nil workflow slice", status: http.StatusOK, fixture: func(sc groupTestScope) string { return sc.updateFixture }, method: http.MethodPatch,
-			call: func(ctx context.Context, g GroupScope) (any, error) {
-				var none []string // a pointer to a nil slice clears the list too: GitHub refuses null
-				return g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n"), SelectedWorkflows: &none})
-			},
-			path: fixed("/actions/runner-groups/2"),
-			body: fixed(`{"name":"n","selected_workflows":[]}`)},
 		{name: "DeleteRunnerGroup", status: http.StatusNoContent, fixture: noFixture, method: http.MethodDelete,
 			call: func(ctx context.Context, g GroupScope) (any, error) { return nil, g.DeleteRunnerGroup(ctx, 2) },
 			path: fixed("/actions/runner-groups/2")},
 	})
-}
-
-// An update at enterprise scope needs no name; private visibility is for
-// organizations.
-func TestGroupUpdateScopeRules(t *testing.T) {
-	t.Parallel()
-	c, rec := newTestClient(t, respond(t, http.StatusOK, "runner_group_enterprise_update.json"))
-	_, err := c.Enterprise("acme").UpdateRunnerGroup(t.Context(), 2, &RunnerGroupUpdate{AllowsPublicRepositories: Ptr(true)})
-	require.NoError(t, err)
-	assertOpRequest(t, rec, http.MethodPatch, "/enterprises/acme/actions/runner-groups/2", "", `{"allows_public_repositories":true}`)
-
-	c, rec = newTestClient(t, respond(t, http.StatusOK, "runner_group_org.json"))
-	_, err = c.Org("octo-org").UpdateRunnerGroup(t.Context(), 2, &RunnerGroupUpdate{Name: Ptr("n"), Visibility: Ptr(GroupVisibilityPrivate)})
-	require.NoError(t, err)
-	assertOpRequest(t, rec, http.MethodPatch, "/orgs/octo-org/actions/runner-groups/2", "", `{"name":"n","visibility":"private"}`)
-
-	c, rec = newTestClient(t, respond(t, http.StatusCreated, "runner_group_org.json"))
-	_, err = c.Org("octo-org").CreateRunnerGroup(t.Context(), &RunnerGroupRequest{Name: "n", Visibility: GroupVisibilityPrivate})
-	require.NoError(t, err)
-	assertOpRequest(t, rec, http.MethodPost, "/orgs/octo-org/actions/runner-groups", "",
-		`{"name":"n","visibility":"private","allows_public_repositories":false,"restricted_to_workflows":false}`)
 }
 
 // VisibleTo filters with the scope's own parameter; at organization scope
@@ -331,55 +81,9 @@ func TestGroupListVisibleTo(t *testing.T) {
 
 // ---- paging ---------------------------------------------------------------
 
-// pagedList serves a list of n items named by key, page by page as the
-// request's page and per_page ask (GitHub's default of 30), with a Link
-// header when link is true, and records the queries it was asked.
-type pagedList struct {
-	key   string
-	n     int
-	link  bool
-	item  func(id int) map[string]any
-	total int // total_count to report; n when 0
-}
-
-func (p pagedList) handler(t *testing.T) http.HandlerFunc {
-	t.Helper()
-	return func(w http.ResponseWriter, r *http.Request) {
-		page, per := 1, 30
-		if v := r.URL.Query().Get("page"); v != "" {
-			page, _ = strconv.Atoi(v)
-		}
-		if v := r.URL.Query().Get("per_page"); v != "" {
-			per, _ = strconv.Atoi(v)
-		}
-		items := []map[string]any{}
-		for id := (page-1)*per + 1; id <= min(page*per, p.n); id++ {
-			items = append(items, p.item(id))
-		}
-		total := p.total
-		if total == 0 {
-			total = p.n
-		}
-		if p.link && page*per < p.n {
-			w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/x?page=%d&per_page=%d>; rel="next"`, page+1, per))
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"total_count": total, p.key: items})
-	}
-}
-
-func groupItem(id int) map[string]any {
+func groupItem(id int) any {
 	return map[string]any{"id": id, "name": "group-" + strconv.Itoa(id), "visibility": "all", "default": id == 1,
 		"runners_url": "u", "inherited": false, "allows_public_repositories": false}
-}
-
-// queries returns the raw queries rec received, in order.
-func queries(rec *recorder) []string {
-	var qs []string
-	for _, r := range rec.all() {
-		qs = append(qs, r.RawQuery)
-	}
-	return qs
 }
 
 // TestGroupAllRunnerGroups walks 250 groups: 100 a page by default, by the
@@ -399,9 +103,9 @@ func TestGroupAllRunnerGroups(t *testing.T) {
 		for _, sc := range groupScopes {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 250, link: tc.link, item: groupItem}.handler(t), tc.opts...)
+				c, rec := newTestClient(t, (&pageServer{key: "runner_groups", total: 250, noLink: !tc.link, item: groupItem}).ServeHTTP, tc.opts...)
 				var ids []int64
-				for g, err := range sc.build(c).AllRunnerGroups(t.Context(), nil) {
+				for g, err := range sc.groups(c).AllRunnerGroups(t.Context(), nil) {
 					require.NoError(t, err)
 					ids = append(ids, g.ID)
 				}
@@ -426,7 +130,7 @@ func TestGroupAllRunnerGroups(t *testing.T) {
 // and stops at a page without a next one.
 func TestGroupAllRunnerGroupsOptions(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 7, link: true, item: groupItem}.handler(t))
+	c, rec := newTestClient(t, (&pageServer{key: "runner_groups", total: 7, item: groupItem}).ServeHTTP)
 	opts := &ListRunnerGroupsOptions{VisibleTo: "octo-org/octo-repo", ListOptions: ListOptions{Page: 2, PerPage: 2}}
 	var ids []int64
 	for g, err := range c.Org("octo-org").AllRunnerGroups(t.Context(), opts) {
@@ -443,7 +147,7 @@ func TestGroupAllRunnerGroupsOptions(t *testing.T) {
 // one while more groups follow it.
 func TestGroupListNextPageByCount(t *testing.T) {
 	t.Parallel()
-	c, _ := newTestClient(t, pagedList{key: "runner_groups", n: 250, item: groupItem}.handler(t))
+	c, _ := newTestClient(t, (&pageServer{key: "runner_groups", total: 250, noLink: true, item: groupItem}).ServeHTTP)
 	for _, tc := range []struct{ page, perPage, want int }{
 		{0, 100, 2}, {1, 100, 2}, {2, 100, 3}, {3, 100, 0}, {4, 100, 0}, {0, 0, 2}, {9, 0, 0}, {8, 0, 9},
 	} {
@@ -456,7 +160,7 @@ func TestGroupListNextPageByCount(t *testing.T) {
 // A total_count larger than what the pages hold ends at the first empty page.
 func TestGroupAllRunnerGroupsCountTooHigh(t *testing.T) {
 	t.Parallel()
-	c, rec := newTestClient(t, pagedList{key: "runner_groups", n: 3, total: 1000, item: groupItem}.handler(t))
+	c, rec := newTestClient(t, (&pageServer{key: "runner_groups", total: 3, count: 1000, noLink: true, item: groupItem}).ServeHTTP)
 	n := 0
 	for _, err := range c.Org("octo-org").AllRunnerGroups(t.Context(), &ListRunnerGroupsOptions{ListOptions: ListOptions{PerPage: 3}}) {
 		require.NoError(t, err)
@@ -535,7 +239,7 @@ func TestGroupForbiddenHint(t *testing.T) {
 			c, _ := newTestClient(t, respond(t, http.StatusForbidden, "error_forbidden.json"))
 			err := tc.call(t.Context(), c)
 			require.ErrorIs(t, err, ErrForbidden)
-			e := scaleAPIError(t, err)
+			e := apiError(t, err)
 			assert.True(t, strings.HasPrefix(e.Message, "Resource not accessible by personal access token"), "GitHub's message first: %q", e.Message)
 			if tc.wantHint {
 				assert.Contains(t, err.Error(), hint)
@@ -564,8 +268,8 @@ func TestGroupRetryIdempotent(t *testing.T) {
 		for _, op := range everyGroupOp {
 			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
 				t.Parallel()
-				c, rec, _ := scaleRetryClient(t, RetryPolicy{MaxAttempts: 3}, scaleStatus(http.StatusServiceUnavailable))
-				require.Error(t, op.call(t.Context(), sc.build(c)))
+				c, rec, _ := retryClient(t, RetryPolicy{MaxAttempts: 3}, respondError(http.StatusServiceUnavailable))
+				require.Error(t, op.call(t.Context(), sc.groups(c)))
 				want := 3
 				if op.name == "CreateRunnerGroup" {
 					want = 1

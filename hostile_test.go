@@ -1,22 +1,20 @@
-package runners
+// Cross-cutting: hostile servers and faults at every operation (issue 6). A
+// fleet janitor runs unattended with an admin token, so the client must never
+// crash on a strange response, never hang past its context, never act on a
+// value it did not get, and never name its credentials in an error. (Where
+// credentials may go on a redirect is transport_test.go's; what the exported
+// types print, secrets_test.go's.)
 
-// Hostile servers, faults, redirects and secrets (issue 6): a fleet janitor
-// runs unattended with an admin token, so the client must never crash on a
-// strange response, never hang past its context, never act on a value it did
-// not get, and never hand its credentials to anyone else.
+package runners
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"regexp"
@@ -24,7 +22,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,67 +29,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
 )
 
 const (
-	hsSourceToken = "gho_hostileSOURCEtoken0123456789"      // what the WithTokenSource clients send
-	hsInstToken   = "ghs_hostileINSTALLATIONtoken012345678" // what the fake app exchange issues
-	hsDeadline    = 300 * time.Millisecond                  // the context deadline of the stall tests
-	hsSlack       = 2 * time.Second                         // how long past its deadline a call may take to return
+	hsDeadline = 300 * time.Millisecond // the context deadline of the stall tests
+	hsSlack    = 2 * time.Second        // how long past its deadline a call may take to return
 )
 
-// hsAPIError returns the *Error behind err and checks what every error of
-// the client must be: an *Error that names no secret.
-func hsAPIError(t *testing.T, err error) *Error {
-	t.Helper()
-	require.Error(t, err)
-	var apiErr *Error
-	require.True(t, errors.As(err, &apiErr), "errors.As(%T, *Error): %v", err, err)
-	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
-		for _, secret := range []string{testToken, hsSourceToken, hsInstToken} {
-			assert.NotContains(t, s, secret)
-		}
-	}
-	return apiErr
-}
-
-// hsOp is one operation, returning what it got (nil for DeleteRunner).
-type hsOp struct {
-	name string
-	call func(ctx context.Context, s Scope) (any, error)
-}
-
-// hsReadOps are the operations that read a body, with the fixture that is
-// their normal answer.
-var hsReadOps = []struct {
-	hsOp
-	fixture string
-}{
-	{hsOp{"GetRunner", func(ctx context.Context, s Scope) (any, error) { return s.GetRunner(ctx, 23) }}, "get_runner.json"},
-	{hsOp{"ListRunners", func(ctx context.Context, s Scope) (any, error) { return s.ListRunners(ctx, nil) }}, "list_runners.json"},
-	{hsOp{"AllRunners", func(ctx context.Context, s Scope) (any, error) {
-		var all []*Runner
-		for r, err := range s.AllRunners(ctx, nil) {
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, r)
-		}
-		return all, nil
-	}}, "list_runners.json"},
-	{hsOp{"ListRunnerApplications", func(ctx context.Context, s Scope) (any, error) { return s.ListRunnerApplications(ctx) }}, "runner_applications.json"},
-	{hsOp{"CreateRegistrationToken", func(ctx context.Context, s Scope) (any, error) { return s.CreateRegistrationToken(ctx) }}, "registration_token.json"},
-	{hsOp{"CreateRemoveToken", func(ctx context.Context, s Scope) (any, error) { return s.CreateRemoveToken(ctx) }}, "remove_token.json"},
-	{hsOp{"GenerateJITConfig", func(ctx context.Context, s Scope) (any, error) {
-		return s.GenerateJITConfig(ctx, &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: []string{"gpu"}})
-	}}, "jitconfig.json"},
-	{hsOp{"ListLabels", func(ctx context.Context, s Scope) (any, error) { return s.ListLabels(ctx, 23) }}, "labels.json"},
-	{hsOp{"AddLabels", func(ctx context.Context, s Scope) (any, error) { return s.AddLabels(ctx, 23, "gpu") }}, "labels.json"},
-	{hsOp{"SetLabels", func(ctx context.Context, s Scope) (any, error) { return s.SetLabels(ctx, 23, "gpu") }}, "labels.json"},
-	{hsOp{"RemoveAllLabels", func(ctx context.Context, s Scope) (any, error) { return s.RemoveAllLabels(ctx, 23) }}, "labels_readonly.json"},
-	{hsOp{"RemoveLabel", func(ctx context.Context, s Scope) (any, error) { return s.RemoveLabel(ctx, 23, "gpu") }}, "labels.json"},
-}
+// hsReadOps are the operations that read a body: all but DeleteRunner.
+var hsReadOps = slices.DeleteFunc(slices.Clone(everyScopeOp), func(op scopeOp) bool { return op.fixture == "" })
 
 // hsIsNil reports whether an operation's result is nil (a nil pointer or
 // slice inside the interface).
@@ -103,6 +48,8 @@ func hsIsNil(v any) bool {
 	case *Runner:
 		return v == nil
 	case *RunnerList:
+		return v == nil
+	case *RunnerDeprecation:
 		return v == nil
 	case []*Runner:
 		return v == nil
@@ -116,17 +63,6 @@ func hsIsNil(v any) bool {
 		return v == nil
 	}
 	return false
-}
-
-// hsHijack takes over the connection of a request: the test writes raw bytes.
-func hsHijack(t *testing.T, w http.ResponseWriter) (net.Conn, *bufio.ReadWriter) {
-	t.Helper()
-	conn, rw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		t.Errorf("hijack: %v", err)
-		return nil, nil
-	}
-	return conn, rw
 }
 
 // Faults on the connection: the server dies at every point of a response.
@@ -171,7 +107,7 @@ func TestHostileConnectionFaults(t *testing.T) {
 				t.Parallel()
 				body := fixture(t, op.fixture)
 				c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-					conn, rw := hsHijack(t, w)
+					conn, rw := hijack(t, w)
 					if conn == nil {
 						return
 					}
@@ -179,8 +115,8 @@ func TestHostileConnectionFaults(t *testing.T) {
 					fault.write(conn, rw, body)
 					rw.Flush()
 				})
-				got, err := op.call(context.Background(), c.Org("octo-org"))
-				apiErr := hsAPIError(t, err)
+				got, err := op.call(t.Context(), c.Org("octo-org"))
+				apiErr := assertErrorClean(t, err)
 				assert.True(t, hsIsNil(got), "no value with an error: %#v", got)
 				assert.NotErrorIs(t, err, ErrInvalidArgument)
 				assert.NotEmpty(t, rec.all(), "the request was sent")
@@ -249,13 +185,13 @@ func TestHostileStalls(t *testing.T) {
 					stall.write(w, body, ticker.C, done)
 				})
 				t.Cleanup(func() { close(release) }) // runs before the server closes
-				ctx, cancel := context.WithTimeout(context.Background(), hsDeadline)
+				ctx, cancel := context.WithTimeout(t.Context(), hsDeadline)
 				defer cancel()
 				deadline, _ := ctx.Deadline()
 
 				got, err := op.call(ctx, c.Org("octo-org"))
 				returned := time.Now()
-				hsAPIError(t, err)
+				assertErrorClean(t, err)
 				assert.ErrorIs(t, err, context.DeadlineExceeded)
 				assert.True(t, hsIsNil(got), "no value with an error: %#v", got)
 				assert.False(t, returned.After(deadline.Add(hsSlack)), "returned %v after the deadline", returned.Sub(deadline))
@@ -335,8 +271,8 @@ func TestHostileBodies(t *testing.T) {
 				})
 				var got any
 				var err error
-				assert.NotPanics(t, func() { got, err = op.call(context.Background(), c.Org("octo-org")) })
-				apiErr := hsAPIError(t, err)
+				assert.NotPanics(t, func() { got, err = op.call(t.Context(), c.Org("octo-org")) })
+				apiErr := assertErrorClean(t, err)
 				assert.True(t, hsIsNil(got), "no value with an error: %#v", got)
 				assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 				assert.Equal(t, "decoding the response", apiErr.Message)
@@ -356,7 +292,7 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "{\"id\":23,\"name\":\"MBP-\xff\xfe\",\"os\":\"mac\xc3\x28OS\",\"status\":\"online\",\"busy\":false,\"labels\":[{\"id\":5,\"name\":\"gpu\xed\xa0\x80\",\"type\":\"custom\"}]}")
 		})
-		r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+		r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 		require.NoError(t, err)
 		assert.Equal(t, int64(23), r.ID)
 		assert.Equal(t, "MBP-\uFFFD\uFFFD", r.Name, "each bad byte becomes U+FFFD")
@@ -371,7 +307,7 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"id":23,"name":"\ud800x\udfff","os":"linux","status":"online","busy":false,"labels":[]}`)
 		})
-		r, err := c.Org("octo-org").GetRunner(context.Background(), 23)
+		r, err := c.Org("octo-org").GetRunner(t.Context(), 23)
 		require.NoError(t, err)
 		assert.Equal(t, "\uFFFDx\uFFFD", r.Name)
 	})
@@ -380,7 +316,7 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"total_count":1,"future":{"a":[1,{"b":null}]},"runners":[{"id":7,"name":"r","os":"linux","status":"online","busy":false,"surprise":true,"labels":[{"id":1,"name":"x","colour":"red"}]}]}`)
 		})
-		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+		list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 		require.NoError(t, err)
 		require.Len(t, list.Runners, 1)
 		assert.Equal(t, int64(7), list.Runners[0].ID)
@@ -391,11 +327,11 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"total_count":2,"runners":[{"id":-5,"name":"evil","os":"linux","status":"offline","busy":false,"labels":[]},{"id":0,"name":"zero","os":"linux","status":"offline","busy":false,"labels":[]}]}`)
 		})
-		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+		list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 		require.NoError(t, err)
 		require.Len(t, list.Runners, 2)
 		for _, r := range list.Runners {
-			err := c.Org("octo-org").DeleteRunner(context.Background(), r.ID)
+			err := c.Org("octo-org").DeleteRunner(t.Context(), r.ID)
 			assert.ErrorIs(t, err, ErrInvalidArgument, "runner %d", r.ID)
 		}
 		assert.Len(t, rec.all(), 1, "no DELETE was sent")
@@ -405,14 +341,14 @@ func TestHostileValidButStrange(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, `{"total_count":0,"runners":null}`)
 		})
-		list, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+		list, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 		assert.ErrorContains(t, err, `decoding the response: "runners" is missing or null`)
 		assert.Nil(t, list)
 	})
 	t.Run("an empty 200 on a delete", func(t *testing.T) {
 		t.Parallel()
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {})
-		assert.NoError(t, c.Org("octo-org").DeleteRunner(context.Background(), 23), "a delete reads no body")
+		assert.NoError(t, c.Org("octo-org").DeleteRunner(t.Context(), 23), "a delete reads no body")
 	})
 }
 
@@ -432,12 +368,12 @@ func TestHostileLinkHeaders(t *testing.T) {
 				w.Header().Set("Link", link)
 				w.Write(list)
 			})
-			got, err := c.Org("octo-org").ListRunners(context.Background(), nil)
+			got, err := c.Org("octo-org").ListRunners(t.Context(), nil)
 			require.NoError(t, err, "Link %.40q", link)
 			assert.Len(t, got.Runners, 2)
 			assert.Zero(t, got.NextPage, "Link %.40q", link)
 			var n int
-			for _, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+			for _, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 				require.NoError(t, err)
 				n++
 			}
@@ -453,13 +389,13 @@ func TestHostileLinkHeaders(t *testing.T) {
 			w.Write(list)
 		})
 		var errs []error
-		for _, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+		for _, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 			if err != nil {
 				errs = append(errs, err)
 			}
 		}
 		require.Len(t, errs, 1, "the walk stops when the next page does not come after")
-		hsAPIError(t, errs[0])
+		assertErrorClean(t, errs[0])
 		assert.Len(t, rec.all(), 2)
 	})
 	t.Run("an empty page that names a next one ends the walk", func(t *testing.T) {
@@ -471,7 +407,7 @@ func TestHostileLinkHeaders(t *testing.T) {
 			w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/x?page=%d>; rel="next"`, max(page, 1)+1))
 			io.WriteString(w, `{"total_count":0,"runners":[]}`)
 		})
-		for r, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+		for r, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 			t.Errorf("yielded %v, %v from an empty page", r, err)
 		}
 		assert.Equal(t, int64(1), requests.Load())
@@ -487,7 +423,7 @@ func TestHostileLinkHeaders(t *testing.T) {
 			w.Header().Set("Link", fmt.Sprintf(`<https://api.github.com/x?page=%d>; rel="next"`, max(page, 1)+1))
 			fmt.Fprintf(w, `{"total_count":1,"runners":[{"id":%d,"name":"r","os":"linux","status":"online","busy":false,"labels":[]}]}`, n)
 		})
-		ctx, cancel := context.WithTimeout(context.Background(), hsDeadline)
+		ctx, cancel := context.WithTimeout(t.Context(), hsDeadline)
 		defer cancel()
 		deadline, _ := ctx.Deadline()
 		var errs []error
@@ -498,7 +434,7 @@ func TestHostileLinkHeaders(t *testing.T) {
 		}
 		assert.False(t, time.Now().After(deadline.Add(hsSlack)), "ended by the deadline")
 		require.Len(t, errs, 1)
-		hsAPIError(t, errs[0])
+		assertErrorClean(t, errs[0])
 		assert.ErrorIs(t, errs[0], context.DeadlineExceeded)
 		assert.Greater(t, requests.Load(), int64(1))
 		t.Logf("hostile: an endless Link walk made %d requests before its %v deadline", requests.Load(), hsDeadline)
@@ -518,7 +454,7 @@ func hsIsolated(t *testing.T) bool {
 	if os.Getenv(hsIsolatedEnv) == t.Name() {
 		return true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
 	cmd.Env = append(os.Environ(), hsIsolatedEnv+"="+t.Name())
@@ -532,31 +468,6 @@ func hsIsolated(t *testing.T) bool {
 		t.Fatalf("the isolated run of %s failed (%v):\n%s", t.Name(), err, out)
 	}
 	return false
-}
-
-// hsCountingTransport counts the response body bytes the client reads.
-type hsCountingTransport struct {
-	base http.RoundTripper
-	read atomic.Int64
-}
-
-func (c *hsCountingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := c.base.RoundTrip(req)
-	if err == nil {
-		resp.Body = &hsCountingBody{resp.Body, &c.read}
-	}
-	return resp, err
-}
-
-type hsCountingBody struct {
-	io.ReadCloser
-	n *atomic.Int64
-}
-
-func (b *hsCountingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.n.Add(int64(n))
-	return n, err
 }
 
 // hsHugeBody answers status with a JSON object whose message is size bytes
@@ -593,13 +504,13 @@ func TestHostileHugeBodies(t *testing.T) {
 	measure := func(t *testing.T, status int, size int64, declare bool) (err error, read, alloc int64) {
 		t.Helper()
 		tr := &http.Transport{}
-		counting := &hsCountingTransport{base: tr}
+		counting := &countingTransport{base: tr}
 		c, _ := newTestClient(t, hsHugeBody(status, size, declare), WithHTTPClient(&http.Client{Transport: counting}))
 		defer tr.CloseIdleConnections()
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
+		_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 		runtime.ReadMemStats(&after)
 		return err, counting.read.Load(), int64(after.TotalAlloc - before.TotalAlloc)
 	}
@@ -608,7 +519,7 @@ func TestHostileHugeBodies(t *testing.T) {
 		how := map[bool]string{true: "with Content-Length", false: "chunked"}[declare]
 		for _, size := range []int64{50 * mb, 500 * mb} {
 			err, read, alloc := measure(t, http.StatusInternalServerError, size, declare)
-			apiErr := hsAPIError(t, err)
+			apiErr := assertErrorClean(t, err)
 			assert.Equal(t, http.StatusInternalServerError, apiErr.StatusCode)
 			assert.Equal(t, "Internal Server Error", apiErr.Message, "a body cut at the cap is not JSON")
 			assert.LessOrEqual(t, read, int64(maxErrorBodyBytes+256<<10), "read no more than the cap")
@@ -618,7 +529,7 @@ func TestHostileHugeBodies(t *testing.T) {
 		var allocs []int64
 		for _, size := range []int64{50 * mb, 500 * mb} {
 			err, read, alloc := measure(t, http.StatusOK, size, declare)
-			apiErr := hsAPIError(t, err)
+			apiErr := assertErrorClean(t, err)
 			assert.Equal(t, http.StatusOK, apiErr.StatusCode)
 			assert.ErrorIs(t, err, errBodyTooLarge)
 			if declare {
@@ -657,7 +568,7 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 	if !hsIsolated(t) {
 		return
 	}
-	pages := pgServer(250, "https://api.github.com")
+	pages := &pageServer{total: 250}
 	release := make(chan struct{})
 	var stalled atomic.Int64 // handlers still stalling
 	tr := &http.Transport{}
@@ -671,7 +582,7 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 			}
 			return
 		}
-		pages(w, r)
+		pages.ServeHTTP(w, r)
 	}, WithHTTPClient(&http.Client{Transport: tr}))
 	t.Cleanup(func() { close(release) })
 	before := runtime.NumGoroutine()
@@ -679,13 +590,13 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 	const rounds = 20
 	for range rounds {
 		n := 0
-		for _, err := range c.Org("octo-org").AllRunners(context.Background(), nil) {
+		for _, err := range c.Org("octo-org").AllRunners(t.Context(), nil) {
 			require.NoError(t, err)
 			if n++; n == 150 { // on page 2
 				break
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		var walkErr error
 		for _, err := range c.Org("octo-org").AllRunners(ctx, nil) { // page 3 stalls
 			walkErr = err
@@ -693,7 +604,7 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 		cancel()
 		assert.ErrorIs(t, walkErr, context.DeadlineExceeded)
 
-		ctx, cancel = context.WithCancel(context.Background())
+		ctx, cancel = context.WithCancel(t.Context())
 		go func() { time.Sleep(20 * time.Millisecond); cancel() }()
 		_, err := c.Repo("stall", "stall").GetRunner(ctx, 23)
 		assert.ErrorIs(t, err, context.Canceled)
@@ -706,308 +617,4 @@ func TestHostileNoGoroutineLeaks(t *testing.T) {
 	after := hsSettleGoroutines(before)
 	assert.LessOrEqual(t, after, before, "goroutines before %d, after %d", before, after)
 	t.Logf("hostile: %d rounds of early break, deadline mid-walk and cancel mid-request: goroutines %d before, %d after", rounds, before, after)
-}
-
-// hsAuth is one way to give the client credentials, with the bearer token
-// the server then sees.
-type hsAuth struct {
-	name  string
-	opt   func() Option
-	token string
-}
-
-var hsAuths = []hsAuth{
-	{"WithToken", func() Option { return WithToken(testToken) }, testToken},
-	{"WithTokenSource", func() Option {
-		return WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: hsSourceToken}))
-	}, hsSourceToken},
-	{"WithAppInstallation", func() Option {
-		return WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(appTestKey()))
-	}, hsInstToken},
-}
-
-// hsExchange answers the app's token exchange with hsInstToken, and hands
-// every other request to next.
-func hsExchange(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, testExchangePath) {
-			writeJSON(w, http.StatusCreated, map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)})
-			return
-		}
-		next(w, r)
-	}
-}
-
-// hsHeaders records the requests a handler sees, but the token exchanges.
-type hsHeaders struct {
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func (h *hsHeaders) record(r *http.Request) {
-	if strings.HasSuffix(r.URL.Path, testExchangePath) {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	r2 := r.Clone(context.Background())
-	if r2.URL.Host == "" {
-		r2.URL.Host = r.Host
-	}
-	h.reqs = append(h.reqs, r2)
-}
-
-func (h *hsHeaders) all() []*http.Request {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]*http.Request(nil), h.reqs...)
-}
-
-// hsAssertNoToken checks that a request carries none of the client's
-// credentials: no bearer token (net/http itself sends Basic credentials
-// when the URL of a redirect has userinfo), and the token nowhere.
-func hsAssertNoToken(t *testing.T, r *http.Request, token string) {
-	t.Helper()
-	auth := r.Header.Get("Authorization")
-	assert.False(t, strings.HasPrefix(auth, "Bearer"), "%s %s carries Authorization %q", r.Method, r.URL, auth)
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			assert.NotContains(t, v, token, "header %s", k)
-		}
-	}
-}
-
-// Redirects: the token follows a redirect on the client's own origin (a
-// renamed repository answers 301), and never one to another origin, for
-// every way of giving credentials.
-func TestRedirectAuthorization(t *testing.T) {
-	t.Parallel()
-	for _, auth := range hsAuths {
-		t.Run(auth.name+"/same host 301", func(t *testing.T) {
-			t.Parallel()
-			var rec hsHeaders
-			srv := httptest.NewServer(hsExchange(func(w http.ResponseWriter, r *http.Request) {
-				rec.record(r)
-				if strings.HasPrefix(r.URL.Path, "/repos/old/") {
-					http.Redirect(w, r, strings.Replace(r.URL.Path, "/repos/old/", "/repos/new/", 1), http.StatusMovedPermanently)
-					return
-				}
-				respond(t, http.StatusOK, "get_runner.json")(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
-			require.NoError(t, err)
-			r, err := c.Repo("old", "octo-repo").GetRunner(context.Background(), 23)
-			require.NoError(t, err)
-			assert.Equal(t, int64(23), r.ID)
-			reqs := rec.all()
-			require.Len(t, reqs, 2)
-			assert.Equal(t, "/repos/new/octo-repo/actions/runners/23", reqs[1].URL.Path)
-			for _, got := range reqs {
-				assert.Equal(t, "Bearer "+auth.token, got.Header.Get("Authorization"), got.URL.Path)
-			}
-		})
-		for _, tc := range []struct {
-			name   string
-			status int
-			call   func(ctx context.Context, s Scope) error
-		}{
-			{"GET 302", http.StatusFound, func(ctx context.Context, s Scope) error { _, err := s.GetRunner(ctx, 23); return err }},
-			{"POST 307", http.StatusTemporaryRedirect, func(ctx context.Context, s Scope) error { _, err := s.CreateRegistrationToken(ctx); return err }},
-			{"DELETE 308", http.StatusPermanentRedirect, func(ctx context.Context, s Scope) error { return s.DeleteRunner(ctx, 23) }},
-		} {
-			t.Run(auth.name+"/other port "+tc.name, func(t *testing.T) {
-				t.Parallel()
-				var other hsHeaders
-				otherSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					other.record(r)
-					respond(t, http.StatusCreated, "registration_token.json")(w, r)
-				}))
-				t.Cleanup(otherSrv.Close)
-				var own hsHeaders
-				srv := httptest.NewServer(hsExchange(func(w http.ResponseWriter, r *http.Request) {
-					own.record(r)
-					http.Redirect(w, r, otherSrv.URL+r.URL.Path, tc.status)
-				}))
-				t.Cleanup(srv.Close)
-				c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
-				require.NoError(t, err)
-				tc.call(context.Background(), c.Org("octo-org")) // the answer does not matter here
-				require.Len(t, own.all(), 1)
-				assert.Equal(t, "Bearer "+auth.token, own.all()[0].Header.Get("Authorization"))
-				reqs := other.all()
-				require.Len(t, reqs, 1, "the redirect was followed")
-				hsAssertNoToken(t, reqs[0], auth.token)
-			})
-		}
-		t.Run(auth.name+"/same server, other host name", func(t *testing.T) {
-			t.Parallel()
-			var rec hsHeaders
-			var srv *httptest.Server
-			srv = httptest.NewServer(hsExchange(func(w http.ResponseWriter, r *http.Request) {
-				rec.record(r)
-				if strings.HasPrefix(r.Host, "127.0.0.1:") {
-					_, port, _ := net.SplitHostPort(r.Host)
-					http.Redirect(w, r, "http://localhost:"+port+r.URL.Path, http.StatusFound)
-					return
-				}
-				respond(t, http.StatusOK, "get_runner.json")(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			c, err := NewClient(WithBaseURL(srv.URL), auth.opt())
-			require.NoError(t, err)
-			_, err = c.Org("octo-org").GetRunner(context.Background(), 23)
-			require.NoError(t, err)
-			reqs := rec.all()
-			require.Len(t, reqs, 2)
-			assert.Equal(t, "Bearer "+auth.token, reqs[0].Header.Get("Authorization"))
-			assert.True(t, strings.HasPrefix(reqs[1].Host, "localhost:"), reqs[1].Host)
-			hsAssertNoToken(t, reqs[1], auth.token)
-		})
-	}
-}
-
-// Redirects from an https base URL, at the transport: only the same scheme,
-// host and port get the token. https to http on the same host does not.
-func TestRedirectOriginIncludesScheme(t *testing.T) {
-	t.Parallel()
-	const base = "https://ghes.example.com"
-	for _, auth := range hsAuths {
-		for _, tc := range []struct {
-			location string
-			keeps    bool
-		}{
-			{base + "/api/v3/repos/new/r/actions/runners/23", true},
-			{"HTTPS://GHES.Example.COM/api/v3/repos/new/r/actions/runners/23", true},
-			{"http://ghes.example.com/api/v3/repos/new/r/actions/runners/23", false},
-			{"https://ghes.example.com:8443/api/v3/repos/new/r/actions/runners/23", false},
-			{"https://ghes.example.com.evil.example/api/v3/x", false},
-			{"https://evil.example/api/v3/x", false},
-			{"https://ghes.example.com@evil.example/api/v3/x", false},
-			{"https://api.github.com/repos/new/r/actions/runners/23", false},
-		} {
-			t.Run(auth.name+"/"+tc.location, func(t *testing.T) {
-				t.Parallel()
-				var mu sync.Mutex
-				var seen []*http.Request
-				body := fixture(t, "get_runner.json")
-				rt := roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-					resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(body)), Request: r}
-					if strings.HasSuffix(r.URL.Path, testExchangePath) {
-						tok, _ := json.Marshal(map[string]any{"token": hsInstToken, "expires_at": time.Now().Add(time.Hour)})
-						resp.StatusCode, resp.Body = http.StatusCreated, io.NopCloser(bytes.NewReader(tok))
-						return resp, nil
-					}
-					mu.Lock()
-					seen = append(seen, r.Clone(context.Background()))
-					n := len(seen)
-					mu.Unlock()
-					if n == 1 {
-						resp.StatusCode = http.StatusMovedPermanently
-						resp.Header.Set("Location", tc.location)
-						resp.Body = http.NoBody
-					}
-					return resp, nil
-				})
-				opts := []Option{WithBaseURL(base), auth.opt(), WithHTTPClient(&http.Client{Transport: rt})}
-				c, err := NewClient(opts...)
-				require.NoError(t, err)
-				_, err = c.Repo("old", "r").GetRunner(context.Background(), 23)
-				require.NoError(t, err)
-				mu.Lock()
-				defer mu.Unlock()
-				require.Len(t, seen, 2)
-				assert.Equal(t, "Bearer "+auth.token, seen[0].Header.Get("Authorization"))
-				if tc.keeps {
-					assert.Equal(t, "Bearer "+auth.token, seen[1].Header.Get("Authorization"), "same origin")
-				} else {
-					hsAssertNoToken(t, seen[1], auth.token)
-				}
-			})
-		}
-	}
-}
-
-// Plain http to a host that is not loopback is refused for every way of
-// giving credentials, GitHub App keys included, unless asked for.
-func TestHostilePlainHTTPAppInstallation(t *testing.T) {
-	t.Parallel()
-	key := appTestKey()
-	for name, auth := range map[string]func() Option{
-		"WithAppInstallation":       func() Option { return WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)) },
-		"WithAppInstallationSigner": func() Option { return WithAppInstallationSigner(testAppID, testInstallationID, key) },
-	} {
-		for _, base := range []string{"http://ghes.example.com", "http://10.0.0.7:8080/api/v3", "http://runners.internal"} {
-			_, err := NewClient(WithBaseURL(base), auth())
-			require.ErrorIs(t, err, ErrInvalidArgument, "%s %s", name, base)
-			assert.Contains(t, err.Error(), "WithInsecureHTTP")
-			assert.Contains(t, err.Error(), name)
-			assertNoSecrets(t, err.Error(), keySecrets(t, key)...)
-			_, err = NewClient(WithBaseURL(base), auth(), WithInsecureHTTP())
-			assert.NoError(t, err, "%s %s with WithInsecureHTTP", name, base)
-		}
-		_, err := NewClient(WithBaseURL("http://127.0.0.1:1"), auth())
-		assert.NoError(t, err, "%s on loopback", name)
-	}
-}
-
-// Secrets in what the exported types secrets_test.go does not cover print: a
-// failed app exchange (*AppAuthError), the scopes, slices of tokens and JIT
-// configs, in fmt and slog (package fleet tests its TokenCache itself).
-func TestSecretsOtherExportedTypes(t *testing.T) {
-	t.Parallel()
-	key := appTestKey()
-	tc, _ := newTestClient(t, func(http.ResponseWriter, *http.Request) {})
-	srv := newAppServer(t, func(s *appServer) {
-		s.reply = func(w http.ResponseWriter) { // an exchange that fails after GitHub issued a token
-			writeJSON(w, http.StatusCreated, map[string]any{"token": hsInstToken, "expires_at": "soon"})
-		}
-	})
-	c := newAppClient(t, srv, WithAppInstallation(testAppID, testInstallationID, pkcs1PEM(key)))
-	_, err := getRunner(t, c)
-	var appErr *AppAuthError
-	require.ErrorAs(t, err, &appErr)
-	secrets := append(keySecrets(t, key), hsInstToken, hsInstToken[4:20], testToken, secToken, secJITConfig)
-	for _, jwt := range srv.receivedJWTs() {
-		secrets = append(secrets, jwt, strings.Split(jwt, ".")[2])
-	}
-	tok := Token{Token: secToken, ExpiresAt: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}
-	jit := JITConfig{Runner: &Runner{ID: 42, Name: "jit"}, EncodedJITConfig: secJITConfig}
-	values := map[string]any{
-		"*AppAuthError":        appErr,
-		"AppAuthError":         *appErr,
-		"error":                err,
-		"*OrgService":          c.Org("octo-org"),
-		"*RepoService":         c.Repo("octo-org", "octo-repo"),
-		"*EnterpriseService":   c.Enterprise("acme"),
-		"OrgService":           *c.Org("octo-org"),
-		"[]Token":              []Token{tok, tok},
-		"[]*JITConfig":         []*JITConfig{&jit},
-		"*Client with a token": tc,
-	}
-	for name, v := range values {
-		var out bytes.Buffer
-		for _, verb := range secVerbs {
-			fmt.Fprintf(&out, verb+"\n", v)
-		}
-		slog.New(slog.NewTextHandler(&out, nil)).Info("value", "v", v)
-		if name != "[]Token" && name != "[]*JITConfig" { // the JSON handler: see below
-			slog.New(slog.NewJSONHandler(&out, nil)).Info("value", "v", v)
-		}
-		assertNoSecrets(t, out.String(), secrets...)
-		assert.NotEmpty(t, out.String(), name)
-	}
-	assert.Contains(t, fmt.Sprint(c.Org("octo-org")), "orgs/octo-org")
-
-	// A known limitation (SECURITY.md): slog's JSON handler marshals a slice
-	// with encoding/json, which does not call LogValue on its elements. Log
-	// tokens one at a time: each is then redacted.
-	var out bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&out, nil))
-	for i, tk := range []Token{tok, tok} {
-		logger.Info("token", "i", i, "token", tk)
-	}
-	logger.Info("jit", "jit", &jit)
-	assertNoSecrets(t, out.String(), secrets...)
-	assert.Contains(t, out.String(), "[redacted]")
 }

@@ -2,8 +2,6 @@ package runners
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -19,24 +17,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-const (
-	testClientID  = "Iv23liFLEETkitEXAMPLE"
-	testClientID2 = "Iv23liSECONDappEXAMPLE"
-)
-
-// appTestKeys are three more App keys, for tests with several Apps.
-var appTestKeys = sync.OnceValue(func() []*rsa.PrivateKey {
-	keys := make([]*rsa.PrivateKey, 3)
-	for i := range keys {
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		keys[i] = key
-	}
-	return keys
-})
 
 // One client serves two organizations with two installations, and a
 // repository of the first: one lookup per scope and one exchange per
@@ -156,8 +136,7 @@ func TestAppNotInstalled(t *testing.T) {
 		assert.Equal(t, testClientID, appErr.ClientID)
 		assert.Zero(t, appErr.AppID)
 		assert.Zero(t, appErr.InstallationID)
-		var apiErr *Error
-		require.ErrorAs(t, appErr.Err, &apiErr)
+		apiErr := apiError(t, appErr.Err)
 		assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
 		assert.Equal(t, f.srv.URL+"/orgs/elsewhere/installation", apiErr.URL)
 		assert.Contains(t, err.Error(), "GitHub App installation of orgs/elsewhere (app "+testClientID+"): installation:")
@@ -252,7 +231,7 @@ func TestAppBadInput(t *testing.T) {
 			require.ErrorIs(t, err, ErrInvalidArgument)
 			assert.Nil(t, c)
 			assert.True(t, strings.HasPrefix(err.Error(), "runners: "), err.Error())
-			assertNoSecrets(t, err.Error(), append(keySecrets(t, key), "SECRETgarbage")...)
+			assertNoSecrets(t, "the error", err.Error(), append(keySecrets(t, key), "SECRETgarbage")...)
 			assert.NotContains(t, err.Error(), "\n", "the input is quoted")
 		})
 	}
@@ -328,7 +307,7 @@ func TestAppNeverPrintsSecrets(t *testing.T) {
 	}
 	slog.New(slog.NewTextHandler(&out, nil)).Info("x", "client", c, "auth", c.auth, "err", err, "info", obs.infos[0])
 	slog.New(slog.NewJSONHandler(&out, nil)).Info("x", "client", c, "err", err)
-	assertNoSecrets(t, out.String(), secrets...)
+	assertNoSecrets(t, "what fmt and slog print", out.String(), secrets...)
 	assert.Contains(t, out.String(), testClientID, "the App is named")
 }
 

@@ -92,8 +92,7 @@ func TestObserverEveryAttempt(t *testing.T) {
 	}
 	assert.Equal(t, http.StatusBadGateway, obs.infos[0].StatusCode)
 	assert.Equal(t, http.StatusBadGateway, obs.infos[1].StatusCode)
-	var apiErr *Error
-	require.ErrorAs(t, obs.infos[0].Err, &apiErr)
+	apiErr := apiError(t, obs.infos[0].Err)
 	assert.Equal(t, http.StatusBadGateway, apiErr.StatusCode)
 	assert.Equal(t, http.StatusOK, obs.infos[2].StatusCode)
 	assert.NoError(t, obs.infos[2].Err)
@@ -166,7 +165,7 @@ func TestObserverRequestNotSent(t *testing.T) {
 	t.Parallel()
 	var obs observed
 	c, rec := newTestClient(t, respond(t, http.StatusOK, "get_runner.json"), WithObserver(obs.observe))
-	c, err := NewClient(WithBaseURL(c.BaseURL()), WithTokenSource(&cliCountingTS{err: errors.New("the vault is sealed")}), WithObserver(obs.observe))
+	c, err := NewClient(WithBaseURL(c.BaseURL()), WithTokenSource(&countingTokenSource{err: errors.New("the vault is sealed")}), WithObserver(obs.observe))
 	require.NoError(t, err)
 	_, err = c.Org("octo-org").GetRunner(t.Context(), 23)
 	require.Error(t, err)

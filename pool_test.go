@@ -31,22 +31,6 @@ func newPool(t *testing.T, clock *testClock, remaining [3]int, opts ...Option) (
 	return f, f.client(t, WithAppPool(creds...), opts...)
 }
 
-// observed records what an observer saw.
-type observed struct{ infos []RequestInfo }
-
-func (o *observed) observe(ri RequestInfo) { o.infos = append(o.infos, ri) }
-
-// ops returns the infos of operation op.
-func (o *observed) ops(op string) []RequestInfo {
-	var out []RequestInfo
-	for _, ri := range o.infos {
-		if ri.Operation == op {
-			out = append(out, ri)
-		}
-	}
-	return out
-}
-
 // 300 requests through three Apps with 1000, 950 and 900 requests left: each
 // goes to the App with the most left (one never seen counts as full), so the
 // budgets end level, 850 each: the Apps served 150, 100 and 50.

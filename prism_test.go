@@ -1,17 +1,17 @@
 //go:build prism
 
-package runners
-
-// The client against Stoplight Prism serving GitHub's OpenAPI description
-// (testdata/openapi/runners.api.github.com.json): Prism validates every
-// request against the description and answers with its examples. Run it with
-// .ci/prism.sh, which installs Prism and sets PRISM_BIN, or by hand:
+// Cross-cutting: every operation against Stoplight Prism serving GitHub's
+// OpenAPI description (testdata/openapi/runners.api.github.com.json): Prism
+// validates every request against the description and answers with its
+// examples. Run it with .ci/prism.sh, which installs Prism and sets
+// PRISM_BIN, or by hand:
 //
 //	PRISM_BIN=/path/to/node_modules/.bin/prism go test -tags prism -run TestPrismConformance -count=1 -v .
 
+package runners
+
 import (
 	"bytes"
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -210,7 +210,7 @@ func TestPrismConformance(t *testing.T) {
 	rec := &prismRecorder{next: transport}
 	c, err := NewClient(WithBaseURL(base), WithToken("x"), WithHTTPClient(&http.Client{Transport: rec, Timeout: 30 * time.Second}))
 	require.NoError(t, err)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	calls := specAllCalls(specLabelName)
 	require.Len(t, calls, specOperationCount)
@@ -291,8 +291,7 @@ func TestPrismConformance(t *testing.T) {
 			want := append(specExampleRunnerPaginated(), specExampleRunnerPaginated()...)
 			assert.Equal(t, want, got, "the runners of both pages, in order")
 			require.Error(t, walkErr, "the walk ends with the loop guard error")
-			var apiErr *Error
-			require.ErrorAs(t, walkErr, &apiErr)
+			apiErr := apiError(t, walkErr)
 			assert.Contains(t, apiErr.Message, "next page 2 does not come after page 2")
 			assert.Equal(t, len(want)+1, steps, "runners then one error")
 			if !t.Failed() {

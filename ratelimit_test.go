@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ func TestRateLimitSpentQuotaIsPrimary(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, rec, sl := scaleRetryClient(t, RetryPolicy{}, scaleAnswer(http.StatusForbidden, body,
+			c, rec, sl := retryClient(t, RetryPolicy{}, respondBody(http.StatusForbidden, body,
 				"X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10)))
 			_, err := c.Org("octo-org").GetRunner(t.Context(), 1)
 			var rl *RateLimitError
@@ -224,4 +225,154 @@ func TestRateLimitSpentQuotaNeedsAFutureReset(t *testing.T) {
 		}
 		assert.Len(t, rec.all(), 2, name)
 	}
+}
+
+// TestRateLimitsLatestPerResource checks that RateLimits reports the
+// latest X-RateLimit-* values per resource: "core" when the response names
+// none, error responses included, responses without the headers (or with a
+// malformed limit) changing nothing, and a copy the caller may modify.
+func TestRateLimitsLatestPerResource(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var status int
+	var header map[string]string
+	c, rec := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		st, h := status, header
+		mu.Unlock()
+		for k, v := range h {
+			w.Header().Set(k, v)
+		}
+		if st == http.StatusOK {
+			respondBody(st, runnerJSON)(w, r)
+			return
+		}
+		respondBody(st, string(fixture(t, "error_rate_limit.json")))(w, r)
+	})
+	answerWith := func(st int, h map[string]string) {
+		mu.Lock()
+		status, header = st, h
+		mu.Unlock()
+	}
+	get := func() error {
+		_, err := c.Org("octo-org").GetRunner(t.Context(), 42)
+		return err
+	}
+	reset1, reset2, reset3, reset4 := time.Unix(1767225600, 0), time.Unix(1767229200, 0), time.Unix(1767232800, 0), time.Unix(1767236400, 0)
+	unix := func(tm time.Time) string { return strconv.FormatInt(tm.Unix(), 10) }
+
+	assert.Empty(t, c.RateLimits(), "nothing reported before the first response")
+
+	answerWith(http.StatusOK, map[string]string{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4999", "X-RateLimit-Used": "1", "X-RateLimit-Reset": unix(reset1), "X-RateLimit-Resource": "core"})
+	require.NoError(t, get())
+	core1 := RateLimit{Resource: "core", Limit: 5000, Remaining: 4999, Used: 1, Reset: reset1}
+	assert.Equal(t, map[string]RateLimit{"core": core1}, c.RateLimits())
+
+	// No X-RateLimit-Resource: the runner endpoints count against core.
+	answerWith(http.StatusOK, map[string]string{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "4990", "X-RateLimit-Used": "10", "X-RateLimit-Reset": unix(reset2)})
+	require.NoError(t, get())
+	core2 := RateLimit{Resource: "core", Limit: 5000, Remaining: 4990, Used: 10, Reset: reset2}
+	assert.Equal(t, map[string]RateLimit{"core": core2}, c.RateLimits())
+
+	// A second resource is kept beside the first.
+	answerWith(http.StatusOK, map[string]string{"X-RateLimit-Limit": "10000", "X-RateLimit-Remaining": "9998", "X-RateLimit-Used": "2", "X-RateLimit-Reset": unix(reset3), "X-RateLimit-Resource": "actions_runner_registration"})
+	require.NoError(t, get())
+	reg := RateLimit{Resource: "actions_runner_registration", Limit: 10000, Remaining: 9998, Used: 2, Reset: reset3}
+	assert.Equal(t, map[string]RateLimit{"core": core2, "actions_runner_registration": reg}, c.RateLimits())
+
+	// Without the headers, or with a limit that is not a number: no change.
+	answerWith(http.StatusOK, nil)
+	require.NoError(t, get())
+	answerWith(http.StatusOK, map[string]string{"X-RateLimit-Limit": "lots", "X-RateLimit-Remaining": "1", "X-RateLimit-Resource": "core"})
+	require.NoError(t, get())
+	assert.Equal(t, map[string]RateLimit{"core": core2, "actions_runner_registration": reg}, c.RateLimits())
+
+	// An error response reports the limit too: here the spent quota.
+	answerWith(http.StatusForbidden, map[string]string{"X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "5000", "X-RateLimit-Reset": unix(reset4), "X-RateLimit-Resource": "core"})
+	err := get()
+	require.ErrorIs(t, err, ErrRateLimited)
+	var rl *RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.True(t, reset4.Equal(rl.Reset), "RateLimitError.Reset %v, want %v", rl.Reset, reset4)
+	core3 := RateLimit{Resource: "core", Limit: 5000, Remaining: 0, Used: 5000, Reset: reset4}
+	want := map[string]RateLimit{"core": core3, "actions_runner_registration": reg}
+	assert.Equal(t, want, c.RateLimits())
+
+	// The map returned is the caller's own.
+	got := c.RateLimits()
+	delete(got, "core")
+	got["actions_runner_registration"] = RateLimit{Resource: "changed"}
+	got["search"] = RateLimit{Resource: "search", Limit: 30}
+	assert.Equal(t, want, c.RateLimits(), "modifying a returned map changes nothing")
+	assert.Len(t, rec.all(), 6)
+}
+
+// TestRateLimitsConcurrent reads RateLimits while requests update it,
+// for the race detector; the last value seen is one a response sent.
+func TestRateLimitsConcurrent(t *testing.T) {
+	t.Parallel()
+	var used atomic.Int64
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		n := used.Add(1)
+		respondBody(http.StatusOK, runnerJSON, "X-RateLimit-Limit", "5000",
+			"X-RateLimit-Remaining", strconv.FormatInt(5000-n, 10), "X-RateLimit-Used", strconv.FormatInt(n, 10))(w, r)
+	})
+	const workers, each = 8, 10
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	reads := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-stop:
+				reads <- n
+				return
+			default:
+				for _, rl := range c.RateLimits() {
+					if rl.Used+rl.Remaining != 5000 {
+						t.Errorf("torn rate limit %+v", rl)
+					}
+				}
+				n++
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				if _, err := c.Org("octo-org").GetRunner(t.Context(), 42); err != nil {
+					t.Errorf("GetRunner: %v", err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	assert.Positive(t, <-reads)
+	core, ok := c.RateLimits()["core"]
+	require.True(t, ok)
+	assert.Equal(t, 5000, core.Limit)
+	assert.Equal(t, 5000, core.Used+core.Remaining)
+	assert.GreaterOrEqual(t, core.Used, 1)
+	assert.LessOrEqual(t, core.Used, workers*each)
+}
+
+// A primary limit without X-RateLimit-Limit still carries what was sent.
+func TestRateLimitWithoutLimitHeader(t *testing.T) {
+	t.Parallel()
+	reset := time.Now().Add(time.Hour).Truncate(time.Second)
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+		respond(t, http.StatusForbidden, "error_rate_limit.json")(w, r)
+	})
+	_, err := c.Org("octo-org").GetRunner(t.Context(), 23)
+	var rl *RateLimitError
+	require.ErrorAs(t, err, &rl)
+	assert.False(t, rl.Secondary)
+	assert.True(t, rl.Reset.Equal(reset))
+	assert.Empty(t, c.RateLimits(), "nothing to record without a limit")
 }

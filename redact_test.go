@@ -61,7 +61,7 @@ func TestRedactServerTextInErrors(t *testing.T) {
 	}
 	assert.Contains(t, text, `bad\nlevel=error`, "escaped, still readable")
 	assert.Less(t, len(text), 8<<10, "a bounded error, not %d bytes", len(text))
-	apiErr := errsAPIError(t, err)
+	apiErr := apiError(t, err)
 	assert.LessOrEqual(t, len(apiErr.RequestID), maxRequestID+len("…"))
 	assert.LessOrEqual(t, len(apiErr.Message), maxMessage+len("…"))
 }

@@ -2,7 +2,6 @@ package runners
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -19,7 +18,7 @@ func TestRequestSwitchingProtocolsDoesNotHold(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		conn, rw := hsHijack(t, w)
+		conn, rw := hijack(t, w)
 		defer conn.Close()
 		rw.WriteString("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
 		rw.Flush()
@@ -36,8 +35,7 @@ func TestRequestSwitchingProtocolsDoesNotHold(t *testing.T) {
 	select {
 	case err := <-done:
 		require.Error(t, err)
-		var apiErr *Error
-		require.True(t, errors.As(err, &apiErr), "%T", err)
+		apiErr := apiError(t, err)
 		assert.Equal(t, http.StatusSwitchingProtocols, apiErr.StatusCode)
 		assert.Contains(t, err.Error(), "101")
 	case <-time.After(5 * time.Second):
@@ -72,5 +70,22 @@ func TestRequestNilClient(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidArgument)
 	for _, err := range c.Repo("o", "r").AllRunners(t.Context(), nil) {
 		assert.ErrorIs(t, err, ErrInvalidArgument)
+	}
+}
+
+// The request value, not the URL, says what may be repeated.
+func TestRequestIdempotentByOperation(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		r    *request
+		want bool
+	}{
+		{get("GetRunner", "actions/runners/1", nil), true},
+		{put("SetLabels", "actions/runners/1/labels", nil, nil), true},
+		{del("DeleteRunner", "actions/runners/1", nil), true},
+		{post("GenerateJITConfig", "actions/runners/generate-jitconfig", nil, nil), false},
+		{post("AddLabels", "actions/runners/1/labels", nil, nil), false},
+	} {
+		assert.Equal(t, tc.want, tc.r.idempotent, tc.r.op)
 	}
 }

@@ -1,11 +1,12 @@
-package runners
+// Cross-cutting: conformance with GitHub's own OpenAPI description of the
+// self-hosted runner endpoints, testdata/openapi/runners.api.github.com.json
+// (62 operations: the 12 runner operations at each of the enterprise,
+// organization and repository scopes, and the 13 runner group operations at
+// each of the enterprise and organization scopes). Plain Go, no network:
+// prism_test.go (build tag "prism") runs the same client against a Prism mock
+// of that file.
 
-// Conformance with GitHub's own OpenAPI description of the self-hosted runner
-// endpoints, testdata/openapi/runners.api.github.com.json (62 operations: the
-// 12 runner operations at each of the enterprise, organization and
-// repository scopes, and the 13 runner group operations at each of the
-// enterprise and organization scopes). Plain Go, no network: prism_test.go
-// (build tag "prism") runs the same client against a Prism mock of that file.
+package runners
 
 import (
 	"bytes"
@@ -667,7 +668,7 @@ func TestSchemaOperations(t *testing.T) {
 	for _, call := range specAllCalls(labelName) {
 		who := call.String()
 		before := len(rt.all())
-		_, err := call.call(context.Background(), call.build(c))
+		_, err := call.call(t.Context(), call.build(c))
 		assert.NoError(t, err, who)
 		reqs := rt.all()[before:]
 		if !assert.Len(t, reqs, 1, "%s: requests sent", who) {
@@ -740,7 +741,7 @@ func TestSchemaExamples(t *testing.T) {
 	calls := specAllCalls(specLabelName)
 	for _, call := range calls {
 		t.Run(call.scope+"/"+call.method, func(t *testing.T) {
-			got, err := call.call(context.Background(), call.build(c))
+			got, err := call.call(t.Context(), call.build(c))
 			require.NoError(t, err)
 			if call.check != nil {
 				call.check(t, got)

@@ -1,11 +1,14 @@
+// Cross-cutting: bad input to every operation (a scope name, a runner or
+// group ID, labels, a JIT config request, list options, a group request) is
+// ErrInvalidArgument, caught before anything is sent; input at the limits is
+// sent as given, and the caller's values are left as they were.
+
 package runners
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,90 +29,17 @@ func newNoRequestClient(t *testing.T) (*Client, *recorder) {
 	})
 }
 
-// assertRejectedBeforeSending checks that err is bad input caught before sending:
-// it matches ErrInvalidArgument, is an *Error that carries no response, and
-// the server received nothing.
+// assertRejectedBeforeSending checks that err is bad input caught before
+// sending: it matches ErrInvalidArgument and no other sentinel, is an *Error
+// that carries no response and names no secret, and the server received
+// nothing.
 func assertRejectedBeforeSending(t *testing.T, err error, rec *recorder) {
 	t.Helper()
-	require.Error(t, err)
-	assert.ErrorIs(t, err, ErrInvalidArgument)
-	var apiErr *Error
-	if assert.ErrorAs(t, err, &apiErr) {
-		assert.Zero(t, apiErr.StatusCode, "StatusCode of an error caught before sending")
-		assert.Empty(t, apiErr.Method, "Method of an error caught before sending")
-	}
-	for _, other := range []error{ErrNotFound, ErrValidation, ErrUnauthorized, ErrForbidden, ErrConflict, ErrRateLimited, ErrRunnerBusy} {
-		assert.NotErrorIs(t, err, other)
-	}
-	assert.NotContains(t, err.Error(), testToken, "the error text leaks the token")
 	assert.Empty(t, rec.all(), "requests the server received")
-}
-
-// scopeOp is one operation called with valid arguments (bar the scope).
-type scopeOp struct {
-	name string
-	call func(context.Context, Scope) error
-}
-
-// opErr drops an operation's result and keeps its error.
-func opErr[T any](_ T, err error) error { return err }
-
-// firstErr walks seq and returns its first error.
-func firstErr[T any](seq iter.Seq2[T, error]) error {
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// everyScopeOp is every Scope method, called with valid arguments.
-var everyScopeOp = []scopeOp{
-	{"ListRunners", func(ctx context.Context, s Scope) error { return opErr(s.ListRunners(ctx, nil)) }},
-	{"AllRunners", func(ctx context.Context, s Scope) error { return firstErr(s.AllRunners(ctx, nil)) }},
-	{"GetRunner", func(ctx context.Context, s Scope) error { return opErr(s.GetRunner(ctx, 23)) }},
-	{"DeleteRunner", func(ctx context.Context, s Scope) error { return s.DeleteRunner(ctx, 23) }},
-	{"ListRunnerApplications", func(ctx context.Context, s Scope) error { return opErr(s.ListRunnerApplications(ctx)) }},
-	{"CreateRegistrationToken", func(ctx context.Context, s Scope) error { return opErr(s.CreateRegistrationToken(ctx)) }},
-	{"CreateRemoveToken", func(ctx context.Context, s Scope) error { return opErr(s.CreateRemoveToken(ctx)) }},
-	{"GenerateJITConfig", func(ctx context.Context, s Scope) error {
-		_, err := s.GenerateJITConfig(ctx, &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: []string{"self-hosted"}})
-		return err
-	}},
-	{"ListLabels", func(ctx context.Context, s Scope) error { return opErr(s.ListLabels(ctx, 23)) }},
-	{"AddLabels", func(ctx context.Context, s Scope) error { return opErr(s.AddLabels(ctx, 23, "gpu")) }},
-	{"SetLabels", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, "gpu")) }},
-	{"RemoveAllLabels", func(ctx context.Context, s Scope) error { return opErr(s.RemoveAllLabels(ctx, 23)) }},
-	{"RemoveLabel", func(ctx context.Context, s Scope) error { return opErr(s.RemoveLabel(ctx, 23, "gpu")) }},
-}
-
-// everyGroupOp is every GroupScope method that Scope lacks, called with
-// valid arguments.
-var everyGroupOp = []struct {
-	name string
-	call func(context.Context, GroupScope) error
-}{
-	{"ListRunnerGroups", func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroups(ctx, nil)) }},
-	{"AllRunnerGroups", func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroups(ctx, nil)) }},
-	{"GetRunnerGroup", func(ctx context.Context, g GroupScope) error { return opErr(g.GetRunnerGroup(ctx, 2)) }},
-	{"CreateRunnerGroup", func(ctx context.Context, g GroupScope) error {
-		return opErr(g.CreateRunnerGroup(ctx, &RunnerGroupRequest{Name: "n"}))
-	}},
-	{"UpdateRunnerGroup", func(ctx context.Context, g GroupScope) error {
-		return opErr(g.UpdateRunnerGroup(ctx, 2, &RunnerGroupUpdate{Name: Ptr("n")}))
-	}},
-	{"DeleteRunnerGroup", func(ctx context.Context, g GroupScope) error { return g.DeleteRunnerGroup(ctx, 2) }},
-	{"ListRunnerGroupRunners", func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupRunners(ctx, 2, nil)) }},
-	{"AllRunnerGroupRunners", func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupRunners(ctx, 2, nil)) }},
-	{"SetRunnerGroupRunners", func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupRunners(ctx, 2, 23) }},
-	{"AddRunnerToGroup", func(ctx context.Context, g GroupScope) error { return g.AddRunnerToGroup(ctx, 2, 23) }},
-	{"RemoveRunnerFromGroup", func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerFromGroup(ctx, 2, 23) }},
-	{"ListRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return opErr(g.ListRunnerGroupAccess(ctx, 2, nil)) }},
-	{"AllRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return firstErr(g.AllRunnerGroupAccess(ctx, 2, nil)) }},
-	{"SetRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return g.SetRunnerGroupAccess(ctx, 2, 32) }},
-	{"AddRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return g.AddRunnerGroupAccess(ctx, 2, 32) }},
-	{"RemoveRunnerGroupAccess", func(ctx context.Context, g GroupScope) error { return g.RemoveRunnerGroupAccess(ctx, 2, 32) }},
+	assertSentinels(t, err, ErrInvalidArgument)
+	apiErr := assertErrorClean(t, err)
+	assert.Zero(t, apiErr.StatusCode, "StatusCode of an error caught before sending")
+	assert.Empty(t, apiErr.Method, "Method of an error caught before sending")
 }
 
 func TestValidationScopeNames(t *testing.T) {
@@ -132,7 +62,7 @@ func TestValidationScopeNames(t *testing.T) {
 	}
 	var groupOps []scopeOp
 	for _, op := range everyGroupOp {
-		groupOps = append(groupOps, scopeOp{op.name, func(ctx context.Context, s Scope) error { return op.call(ctx, s.(GroupScope)) }})
+		groupOps = append(groupOps, scopeOp{name: op.name, call: func(ctx context.Context, s Scope) (any, error) { return nil, op.call(ctx, s.(GroupScope)) }})
 	}
 	for _, sc := range scopes {
 		ops := everyScopeOp
@@ -143,7 +73,7 @@ func TestValidationScopeNames(t *testing.T) {
 			t.Run(sc.name+"/"+op.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				assertRejectedBeforeSending(t, op.call(context.Background(), sc.build(c)), rec)
+				assertRejectedBeforeSending(t, opErr(op.call(t.Context(), sc.build(c))), rec)
 			})
 		}
 	}
@@ -164,13 +94,13 @@ func TestValidationRunnerID(t *testing.T) {
 		{"RemoveAllLabels", func(ctx context.Context, s Scope, id int64) error { return opErr(s.RemoveAllLabels(ctx, id)) }},
 		{"RemoveLabel", func(ctx context.Context, s Scope, id int64) error { return opErr(s.RemoveLabel(ctx, id, "gpu")) }},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, op := range ops {
 			for _, id := range []int64{0, -1} {
 				t.Run(sc.name+"/"+op.name+"/"+strconv.FormatInt(id, 10), func(t *testing.T) {
 					t.Parallel()
 					c, rec := newNoRequestClient(t)
-					assertRejectedBeforeSending(t, op.call(context.Background(), sc.build(c), id), rec)
+					assertRejectedBeforeSending(t, op.call(t.Context(), sc.build(c), id), rec)
 				})
 			}
 		}
@@ -204,12 +134,12 @@ func TestValidationLabels(t *testing.T) {
 		{"SetLabels empty label among others", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, "gpu", "")) }},
 		{"SetLabels 101", func(ctx context.Context, s Scope) error { return opErr(s.SetLabels(ctx, 23, numberedLabels(101)...)) }},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, tc := range cases {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				assertRejectedBeforeSending(t, tc.call(context.Background(), sc.build(c)), rec)
+				assertRejectedBeforeSending(t, tc.call(t.Context(), sc.build(c)), rec)
 			})
 		}
 	}
@@ -231,7 +161,7 @@ func TestValidationLabelLimit(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusOK, "labels.json"))
 			labels := numberedLabels(100)
-			got, err := op.call(context.Background(), c.Org("octo-org"), labels)
+			got, err := op.call(t.Context(), c.Org("octo-org"), labels)
 			require.NoError(t, err)
 			assert.Len(t, got, 4)
 			req := rec.only(t)
@@ -259,12 +189,12 @@ func TestValidationJITConfig(t *testing.T) {
 		{"101 labels", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: numberedLabels(101)}},
 		{"empty label", &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: []string{"self-hosted", ""}}},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, tc := range cases {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				jit, err := sc.build(c).GenerateJITConfig(context.Background(), tc.req)
+				jit, err := sc.build(c).GenerateJITConfig(t.Context(), tc.req)
 				assert.Nil(t, jit)
 				assertRejectedBeforeSending(t, err, rec)
 			})
@@ -280,7 +210,7 @@ func TestValidationJITConfigLimits(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusCreated, "jitconfig.json"))
 			req := &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: numberedLabels(n)}
-			jit, err := c.Org("octo-org").GenerateJITConfig(context.Background(), req)
+			jit, err := c.Org("octo-org").GenerateJITConfig(t.Context(), req)
 			require.NoError(t, err)
 			require.NotNil(t, jit)
 			assert.Equal(t, "abc123", jit.EncodedJITConfig)
@@ -303,12 +233,12 @@ func TestValidationListOptions(t *testing.T) {
 		{"page -1", &ListRunnersOptions{ListOptions: ListOptions{Page: -1}}},
 		{"page -1 with a name", &ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: -1, PerPage: 10}}},
 	}
-	for _, sc := range operationScopes {
+	for _, sc := range runnerScopes {
 		for _, tc := range bad {
 			t.Run(sc.name+"/ListRunners/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				list, err := sc.build(c).ListRunners(context.Background(), tc.opts)
+				list, err := sc.build(c).ListRunners(t.Context(), tc.opts)
 				assert.Nil(t, list)
 				assertRejectedBeforeSending(t, err, rec)
 			})
@@ -317,7 +247,7 @@ func TestValidationListOptions(t *testing.T) {
 				c, rec := newNoRequestClient(t)
 				var runners []*Runner
 				var errs []error
-				for r, err := range sc.build(c).AllRunners(context.Background(), tc.opts) {
+				for r, err := range sc.build(c).AllRunners(t.Context(), tc.opts) {
 					if err != nil {
 						errs = append(errs, err)
 						continue
@@ -344,7 +274,7 @@ func TestValidationListOptions(t *testing.T) {
 		t.Run("fine/"+tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
-			list, err := c.Org("octo-org").ListRunners(context.Background(), tc.opts)
+			list, err := c.Org("octo-org").ListRunners(t.Context(), tc.opts)
 			require.NoError(t, err)
 			require.NotNil(t, list)
 			assert.Len(t, list.Runners, 2)
@@ -371,7 +301,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "label",
 			call: func(c *Client) error {
-				_, err := c.Org("octo-org").RemoveLabel(context.Background(), 23, label)
+				_, err := c.Org("octo-org").RemoveLabel(t.Context(), 23, label)
 				return err
 			},
 			wantPath: "/orgs/octo-org/actions/runners/23/labels/gpu%2Fa%20b%3F%23%25",
@@ -380,7 +310,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "org",
 			call: func(c *Client) error {
-				_, err := c.Org(odd).ListLabels(context.Background(), 23)
+				_, err := c.Org(odd).ListLabels(t.Context(), 23)
 				return err
 			},
 			wantPath: "/orgs/" + oddEscaped + "/actions/runners/23/labels",
@@ -389,7 +319,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "enterprise",
 			call: func(c *Client) error {
-				_, err := c.Enterprise(odd).ListLabels(context.Background(), 23)
+				_, err := c.Enterprise(odd).ListLabels(t.Context(), 23)
 				return err
 			},
 			wantPath: "/enterprises/" + oddEscaped + "/actions/runners/23/labels",
@@ -398,7 +328,7 @@ func TestValidationEscaping(t *testing.T) {
 		{
 			name: "owner and repo",
 			call: func(c *Client) error {
-				_, err := c.Repo(odd, odd+"!").ListLabels(context.Background(), 23)
+				_, err := c.Repo(odd, odd+"!").ListLabels(t.Context(), 23)
 				return err
 			},
 			wantPath: "/repos/" + oddEscaped + "/" + oddEscaped + "%21/actions/runners/23/labels",
@@ -447,7 +377,7 @@ func TestValidationInputsNotModified(t *testing.T) {
 		c, rec := newTestClient(t, respond(t, http.StatusCreated, "jitconfig.json"))
 		labels := withSpare("self-hosted", "gpu/a b?#%")
 		req := &JITConfigRequest{Name: "New runner", RunnerGroupID: 1, Labels: labels}
-		_, err := c.Org("octo-org").GenerateJITConfig(context.Background(), req)
+		_, err := c.Org("octo-org").GenerateJITConfig(t.Context(), req)
 		require.NoError(t, err)
 		rec.only(t)
 		assert.Equal(t, "New runner", req.Name)
@@ -463,9 +393,9 @@ func TestValidationInputsNotModified(t *testing.T) {
 			labels := withSpare("gpu", "x64")
 			var err error
 			if op == "AddLabels" {
-				_, err = c.Org("octo-org").AddLabels(context.Background(), 23, labels...)
+				_, err = c.Org("octo-org").AddLabels(t.Context(), 23, labels...)
 			} else {
-				_, err = c.Org("octo-org").SetLabels(context.Background(), 23, labels...)
+				_, err = c.Org("octo-org").SetLabels(t.Context(), 23, labels...)
 			}
 			require.NoError(t, err)
 			assert.JSONEq(t, `{"labels":["gpu","x64"]}`, string(rec.only(t).Body))
@@ -476,7 +406,7 @@ func TestValidationInputsNotModified(t *testing.T) {
 		t.Parallel()
 		c, rec := newTestClient(t, respond(t, http.StatusOK, "list_runners.json"))
 		opts := &ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: 2, PerPage: 10}}
-		_, err := c.Org("octo-org").ListRunners(context.Background(), opts)
+		_, err := c.Org("octo-org").ListRunners(t.Context(), opts)
 		require.NoError(t, err)
 		rec.only(t)
 		assert.Equal(t, ListRunnersOptions{Name: "linux", ListOptions: ListOptions{Page: 2, PerPage: 10}}, *opts)
@@ -488,12 +418,11 @@ func TestValidationInputsNotModified(t *testing.T) {
 func TestValidationErrorText(t *testing.T) {
 	t.Parallel()
 	c, rec := newNoRequestClient(t)
-	_, err := c.Org("octo-org").GetRunner(context.Background(), -1)
+	_, err := c.Org("octo-org").GetRunner(t.Context(), -1)
 	assertRejectedBeforeSending(t, err, rec)
 	assert.Contains(t, err.Error(), "invalid argument")
 	assert.Contains(t, err.Error(), "-1")
-	var apiErr *Error
-	require.True(t, errors.As(err, &apiErr))
+	apiErr := apiError(t, err)
 	assert.NotEmpty(t, apiErr.Message)
 }
 
@@ -602,7 +531,7 @@ func TestValidationGroups(t *testing.T) {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				c, rec := newNoRequestClient(t)
-				assertRejectedBeforeSending(t, tc.call(t.Context(), sc.build(c)), rec)
+				assertRejectedBeforeSending(t, tc.call(t.Context(), sc.groups(c)), rec)
 			})
 		}
 	}
