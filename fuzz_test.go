@@ -1,3 +1,6 @@
+// Cross-cutting: the fuzz targets of every file that reads from the network
+// or from the caller.
+
 package runners
 
 // Fuzz targets for everything the client reads from the network or from its
