@@ -434,13 +434,4 @@ func groupOf(st *runnerstest.ScopeState) map[string]int64 {
 	return out
 }
 
-// assertStatus checks that err is the fake's answer with the status.
-func assertStatus(t *testing.T, err error, status int, msgAndArgs ...any) {
-	t.Helper()
-	var apiErr *runners.Error
-	if assert.ErrorAs(t, err, &apiErr, msgAndArgs...) {
-		assert.Equal(t, status, apiErr.StatusCode, msgAndArgs...)
-	}
-}
-
 func base64Std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
